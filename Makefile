@@ -1,0 +1,49 @@
+# Aula: `make run` serves the course, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-quick install translations messages db validate bench clean
+
+run: install translations db validate
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install translations
+	$(BIN)/pytest
+
+# The quick tests alone (no browser), for development.
+test-quick: install translations
+	$(BIN)/pytest -m "not e2e"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade uv || true
+	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'; \
+	else $(BIN)/python -m pip install --quiet -e '.[dev]'; fi
+	touch $(STAMP)
+
+# Compile every catalogue (.po -> .mo); compiled files are not committed.
+translations: install
+	@for dir in course/translations course/*/translations; do \
+	  if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -q -d $$dir || exit 1; fi; \
+	done
+
+# Extract UI strings and merge them into the catalogues (then translate them).
+messages: install
+	$(FLASK) translate update
+
+db: install
+	$(FLASK) db upgrade
+
+validate: install
+	$(FLASK) course validate
+
+bench: install translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

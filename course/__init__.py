@@ -1,0 +1,68 @@
+"""Aula: a multilingual e-learning course engine."""
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as cfg
+from . import database  # noqa: F401  (SQLite connection tuning)
+from .extensions import babel, csrf, db, login_manager, migrate
+from .i18n import select_locale
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. `test_config` overrides settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(cfg.DEFAULTS)
+    overrides = dict(test_config or {})
+    app.config.update(cfg.from_environment(app.instance_path, overrides))
+    app.config.update(overrides)
+    app.config.update(cfg.derived(app.config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=";".join(_translation_directories()),
+    )
+
+    from . import content_runtime, errors, i18n_cli, web
+    from .auth import cli as auth_cli
+    from .auth.views import bp as auth_bp
+    from .learn.views import bp as learn_bp, root_bp
+
+    content_runtime.init_app(app)
+    web.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(root_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+    auth_cli.init_app(app)
+    i18n_cli.init_app(app)
+    for register in _optional_areas():
+        register(app)
+    return app
+
+
+def _translation_directories() -> list[str]:
+    """The core catalogue and each area's own, merged by Flask-Babel."""
+    here = Path(__file__).resolve().parent
+    dirs = ["translations"]
+    dirs += sorted(str(p.relative_to(here)) for p in here.glob("*/translations") if p.is_dir())
+    return dirs
+
+
+def _optional_areas():
+    """Each feature area registers itself through its package's `init_app`."""
+    import importlib
+
+    for name in ("activities", "reminders", "admin", "authoring"):
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        yield module.init_app

@@ -1,0 +1,95 @@
+"""Creating and checking accounts: shared by the registration form and the CLI."""
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..i18n import LANGUAGES
+from ..models import ROLES, User
+from ..models.reminders import DEFAULT_DAYS, DEFAULT_MINUTE, ReminderSchedule
+
+
+class AccountError(ValueError):
+    """A problem with what was given for an account, tied to one field."""
+
+    def __init__(self, field: str, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> tuple[str, ...]:
+    """Every IANA time zone name, sorted, without the legacy aliases."""
+    zones = {z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/"))}
+    return tuple(sorted(zones | {"UTC"}))
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise AccountError("email", _l("Enter a valid email address, such as name@example.com."))
+
+
+def check_new_account(email: str, password: str, lang: str, timezone: str, role: str = "learner") -> str:
+    """Check everything about a new account; return the normalised email."""
+    address = normalise_email(email)
+    check_password_strength(password)
+    if lang not in LANGUAGES:
+        raise AccountError("lang", _l("Choose one of the course languages."))
+    if timezone not in time_zones():
+        raise AccountError("timezone", _l("Choose a time zone from the list."))
+    if role not in ROLES:
+        raise AccountError("role", _l("Choose a role: learner, instructor or admin."))
+    if email_taken(address):
+        raise AccountError("email", _l("An account with this email address already exists. Sign in instead?"))
+    return address
+
+
+def check_password_strength(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise AccountError("password", _l("Use at least %(n)s characters for your password.", n=minimum))
+    if len(password) > 256:
+        raise AccountError("password", _l("Use at most 256 characters for your password."))
+
+
+def email_taken(address: str) -> bool:
+    return db.session.scalar(select(func.count(User.id)).where(User.email == address)) > 0
+
+
+def create_user(email: str, password: str, *, name: str = "", lang: str = "en", timezone: str = "UTC",
+                role: str = "learner", confirmed: bool = False) -> User:
+    """Create an account with the default study reminders, in one transaction."""
+    address = check_new_account(email, password, lang, timezone, role)
+    user = User(email=address, name=(name.strip() or address.split("@")[0])[:120], role=role, lang=lang, timezone=timezone)
+    user.set_password(password)
+    if confirmed:
+        from ..models import utcnow
+
+        user.email_confirmed_at = utcnow()
+    db.session.add(user)
+    try:
+        db.session.flush()
+        for weekday in range(7):
+            db.session.add(ReminderSchedule(user_id=user.id, weekday=weekday,
+                                            enabled=weekday in DEFAULT_DAYS, minute=DEFAULT_MINUTE))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError("email", _l("An account with this email address already exists. Sign in instead?"))
+    return user
+
+
+def find_by_email(email: str) -> User | None:
+    try:
+        address = normalise_email(email)
+    except AccountError:
+        return None
+    return db.session.scalar(select(User).where(User.email == address))

@@ -1,0 +1,47 @@
+"""Account forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from .accounts import time_zones
+
+
+def _language_choices():
+    return [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+
+
+def _zone_choices():
+    return [(zone, zone.replace("_", " ")) for zone in time_zones()]
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120, message=_l("Use at most 120 characters."))])
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254, message=_l("Use at most 254 characters."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password."))])
+    lang = SelectField(_l("Course language"), choices=_language_choices, validate_choice=False)
+    timezone = SelectField(_l("Time zone"), choices=_zone_choices, validate_choice=False)
+    next = HiddenField()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120, message=_l("Use at most 120 characters."))])
+    lang = SelectField(_l("Course language"), choices=_language_choices, validate_choice=False)
+    timezone = SelectField(_l("Time zone"), choices=_zone_choices, validate_choice=False)
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired(_l("Enter your current password."))])
+    new_password = PasswordField(_l("New password"), validators=[InputRequired(_l("Choose a new password."))])
+
+
+class LogoutForm(FlaskForm):
+    """Signing out is a POST, so another site cannot sign a learner out."""

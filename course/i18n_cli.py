@@ -1,0 +1,64 @@
+"""`flask translate`: extract, update and compile the UI catalogues.
+
+The UI's source language is English. Each area with its own `translations/`
+folder (e.g. course/activities/translations) has its own catalogue, extracted
+from that area's package; the core catalogue (course/translations) covers
+everything else. Flask-Babel merges them at run time.
+"""
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+PACKAGE = Path(__file__).resolve().parent
+PROJECT = PACKAGE.parent
+TARGET_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
+
+translate_cli = AppGroup("translate", help="Manage the UI translations.")
+
+
+def catalogues() -> dict[Path, list[Path]]:
+    """Each translations folder and the sources its strings come from."""
+    areas = sorted(p.parent for p in PACKAGE.glob("*/translations") if p.is_dir())
+    result = {area / "translations": [area] for area in areas}
+    core = [p for p in sorted(PACKAGE.iterdir())
+            if p.name not in ("translations", "static", "__pycache__") and p not in areas
+            and (p.suffix == ".py" or p.is_dir())]
+    result[PACKAGE / "translations"] = core
+    return result
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
+                   cwd=PROJECT, stdout=subprocess.DEVNULL)
+
+
+def extract(folder: Path, sources: list[Path], pot: Path) -> None:
+    _pybabel("extract", "-F", "pyproject.toml", "-k", "_l", "--no-location", "--sort-output",
+             "--omit-header", "-o", str(pot), *[str(s.relative_to(PROJECT)) for s in sources])
+
+
+@translate_cli.command("update")
+def update():
+    """Extract every UI string and merge it into the .po catalogues."""
+    for folder, sources in catalogues().items():
+        with tempfile.TemporaryDirectory() as tmp:
+            pot = Path(tmp) / "messages.pot"
+            extract(folder, sources, pot)
+            for lang in TARGET_LANGUAGES:
+                po = folder / lang / "LC_MESSAGES" / "messages.po"
+                if po.exists():
+                    _pybabel("update", "-i", str(pot), "-d", str(folder), "-l", lang, "--no-fuzzy-matching", "--ignore-obsolete")
+                else:
+                    _pybabel("init", "-i", str(pot), "-d", str(folder), "-l", lang)
+        click.echo(f"updated {folder.relative_to(PROJECT)}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(translate_cli)

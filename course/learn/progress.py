@@ -1,0 +1,159 @@
+"""Progress rules: what is opened, done and complete. Plain functions over
+the loaded course and the learner's rows; the views stay thin."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..content import CourseView, LessonRef, ModuleView
+from ..extensions import db
+from ..models import LessonProgress, ModuleCompletion, QuizAttempt, User, utcnow
+from ..signals import module_completed
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    lessons_done: int
+    lessons_total: int
+    quiz_passed: bool
+    best_score: float | None
+    started: bool
+
+    @property
+    def steps_total(self) -> int:
+        return self.lessons_total + 1  # every lesson, then the module quiz
+
+    @property
+    def steps_done(self) -> int:
+        return self.lessons_done + (1 if self.quiz_passed else 0)
+
+    @property
+    def fraction(self) -> float:
+        return self.steps_done / self.steps_total
+
+    @property
+    def complete(self) -> bool:
+        return self.lessons_done == self.lessons_total and self.quiz_passed
+
+
+@dataclass(frozen=True)
+class CourseStatus:
+    modules: dict            # module id -> ModuleStatus
+    lessons: dict            # lesson id -> LessonProgress
+    resume: LessonRef | None  # where to continue
+
+    @property
+    def fraction(self) -> float:
+        total = sum(s.steps_total for s in self.modules.values())
+        return sum(s.steps_done for s in self.modules.values()) / total if total else 0.0
+
+    @property
+    def complete(self) -> bool:
+        return all(s.complete for s in self.modules.values())
+
+    @property
+    def started(self) -> bool:
+        return bool(self.lessons)
+
+    def lesson_done(self, lesson_id: str) -> bool:
+        row = self.lessons.get(lesson_id)
+        return bool(row and row.completed_at)
+
+
+def _lesson_rows(user_id: int) -> dict[str, LessonProgress]:
+    rows = db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user_id))
+    return {row.lesson_id: row for row in rows}
+
+
+def _best_scores(user_id: int) -> dict[str, tuple[float, bool]]:
+    """quiz id -> (best score, passed at least once)."""
+    best: dict[str, tuple[float, bool]] = {}
+    rows = db.session.execute(
+        select(QuizAttempt.quiz_id, QuizAttempt.score, QuizAttempt.passed).where(QuizAttempt.user_id == user_id)
+    )
+    for quiz_id, score, passed in rows:
+        old_score, old_passed = best.get(quiz_id, (0.0, False))
+        best[quiz_id] = (max(old_score, score), old_passed or passed)
+    return best
+
+
+def module_status(module: ModuleView, rows: dict, scores: dict, include_drafts: bool = False) -> ModuleStatus:
+    lessons = module.published_lessons(include_drafts)
+    done = sum(1 for ref in lessons if rows.get(ref.id) and rows[ref.id].completed_at)
+    score = scores.get(module.final_quiz.id)
+    started = any(ref.id in rows for ref in module.lessons) or score is not None
+    return ModuleStatus(done, len(lessons), bool(score and score[1]), score[0] if score else None, started)
+
+
+def course_status(view: CourseView, user: User | None, include_drafts: bool = False) -> CourseStatus | None:
+    """The learner's progress through the course; None for visitors."""
+    if user is None or not user.is_authenticated:
+        return None
+    rows = _lesson_rows(user.id)
+    scores = _best_scores(user.id)
+    modules = {mod.id: module_status(mod, rows, scores, include_drafts) for mod in view.modules}
+    return CourseStatus(modules, rows, _resume(view, rows, include_drafts))
+
+
+def _resume(view: CourseView, rows: dict, include_drafts: bool) -> LessonRef | None:
+    """The last lesson opened and not finished, else the first one not finished."""
+    visible = [ref for mod in view.modules for ref in mod.published_lessons(include_drafts)]
+    unfinished = [ref for ref in visible if not (rows.get(ref.id) and rows[ref.id].completed_at)]
+    opened = [ref for ref in unfinished if ref.id in rows]
+    if opened:
+        return max(opened, key=lambda ref: rows[ref.id].last_opened_at)
+    return unfinished[0] if unfinished else None
+
+
+def record_open(user: User, ref: LessonRef) -> LessonProgress:
+    """Note that the learner opened a lesson (first and last time)."""
+    row = db.session.scalar(
+        select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == ref.id)
+    )
+    now = utcnow()
+    if row is None:
+        row = LessonProgress(user_id=user.id, module_id=ref.module_id, lesson_id=ref.id,
+                             first_opened_at=now, last_opened_at=now)
+        db.session.add(row)
+    else:
+        row.last_opened_at = now
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same learner opened it twice at once
+        db.session.rollback()
+        row = db.session.scalar(
+            select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == ref.id)
+        )
+    return row
+
+
+def set_lesson_complete(user: User, view: CourseView, ref: LessonRef, complete: bool = True) -> None:
+    """Mark a lesson done (or not done), then update module and course completion."""
+    row = record_open(user, ref)
+    if complete and row.completed_at is None:
+        row.completed_at = utcnow()
+    elif not complete:
+        row.completed_at = None
+    db.session.commit()
+    update_completion(user, view, ref.module_id)
+
+
+def update_completion(user: User, view: CourseView, module_id: str) -> None:
+    """Record the first time a module and the course become complete."""
+    status = course_status(view, user)
+    module = status.modules.get(module_id)
+    if module and module.complete:
+        exists = db.session.scalar(
+            select(ModuleCompletion.id).where(ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module_id)
+        )
+        if not exists:
+            db.session.add(ModuleCompletion(user_id=user.id, module_id=module_id))
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+            else:
+                module_completed.send(user, module_id=module_id)
+    if status.complete and user.course_completed_at is None:
+        user.course_completed_at = utcnow()
+        db.session.commit()

@@ -1,0 +1,102 @@
+"""What every page shares: the language in the URL, template helpers and
+security headers."""
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, g, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+
+from .content.markdown import render, render_inline
+from .i18n import LANGUAGE_NAMES, LANGUAGES
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "media-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
+def _pull_lang(endpoint, values):
+    if values and "lang" in values:
+        lang = values.pop("lang")
+        if lang not in LANGUAGES:
+            abort(404)
+        g.lang = lang
+
+
+def _push_lang(endpoint, values):
+    if "lang" in values or not g.get("lang"):
+        return
+    from flask import current_app
+
+    if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = g.lang
+
+
+def switch_language_url(lang: str) -> str:
+    """This page in another language (the same lesson, the same query)."""
+    rule = request.url_rule
+    if rule is None or "lang" not in rule.arguments or request.endpoint is None:
+        return url_for("learn.home", lang=lang)
+    args = dict(request.view_args or {})
+    args["lang"] = lang
+    if request.method == "GET":
+        args.update({k: v for k, v in request.args.items() if k not in args})
+    return url_for(request.endpoint, **args)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """A `next` address is followed only when it stays on this site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def add_menu_item(app: Flask, endpoint: str, label, roles: tuple[str, ...] | None = None) -> None:
+    """Let an area add a link to the signed-in user's menu (optionally by role)."""
+    app.extensions.setdefault("aula.menu", []).append((endpoint, label, roles))
+
+
+def account_menu() -> list[dict]:
+    """The menu links the current user may see, in the order areas added them."""
+    from flask import current_app
+    from flask_login import current_user
+
+    items = []
+    for endpoint, label, roles in current_app.extensions.get("aula.menu", []):
+        if roles is None or (current_user.is_authenticated and current_user.role in roles):
+            items.append({"url": url_for(endpoint), "label": str(label), "endpoint": endpoint})
+    return items
+
+
+def init_app(app: Flask) -> None:
+    app.extensions.setdefault("aula.menu", [])
+    app.url_value_preprocessor(_pull_lang)
+    app.url_defaults(_push_lang)
+    app.after_request(_security_headers)
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
+        switch_language_url=switch_language_url,
+        account_menu=account_menu,
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+    )
+    app.jinja_env.filters["markdown"] = render
+    app.jinja_env.filters["markdown_inline"] = render_inline
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _current_lang():
+        return {"lang": g.get("lang") or str(get_locale())}
