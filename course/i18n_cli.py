@@ -45,9 +45,13 @@ def extract(folder: Path, sources: list[Path], pot: Path) -> None:
 
 
 @translate_cli.command("update")
-def update():
-    """Extract every UI string and merge it into the .po catalogues."""
+@click.option("--area", help="Only this area's catalogue (e.g. activities), or 'core'.")
+def update(area: str | None):
+    """Extract the UI strings and merge them into the .po catalogues."""
     for folder, sources in catalogues().items():
+        name = "core" if folder == PACKAGE / "translations" else folder.parent.name
+        if area and area != name:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             pot = Path(tmp) / "messages.pot"
             extract(folder, sources, pot)
