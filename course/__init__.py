@@ -65,4 +65,5 @@ def _optional_areas():
             if exc.name != f"{__name__}.{name}":
                 raise
             continue
-        yield module.init_app
+        if hasattr(module, "init_app"):
+            yield module.init_app

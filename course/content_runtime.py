@@ -33,13 +33,29 @@ def _warm_markdown(content) -> None:
                         render_inline(item)
 
 
-def init_app(app: Flask) -> None:
-    """Load the course; invalid content raises ContentError and stops start-up."""
-    root = Path(app.config["CONTENT_DIR"])
+#: The last course loaded from each folder, with its fingerprint. Content is
+#: immutable, so apps created in one process (tests, reloads) share it while
+#: the files are unchanged.
+_loaded: dict[Path, tuple[tuple, object]] = {}
+
+
+def _load(root: Path):
+    stamp = fingerprint(root)
+    cached = _loaded.get(root)
+    if cached and cached[0] == stamp:
+        return cached[1], stamp
     content = load_content(root)
     _warm_markdown(content)
+    _loaded[root] = (stamp, content)
+    return content, stamp
+
+
+def init_app(app: Flask) -> None:
+    """Load the course; invalid content raises ContentError and stops start-up."""
+    root = Path(app.config["CONTENT_DIR"]).resolve()
+    content, stamp = _load(root)
     app.extensions["aula.content"] = content
-    app.extensions["aula.content_fingerprint"] = fingerprint(root)
+    app.extensions["aula.content_fingerprint"] = stamp
     if app.debug:
         app.before_request(reload_if_changed)
 
@@ -47,21 +63,20 @@ def init_app(app: Flask) -> None:
 def reload_content() -> list:
     """Load the course again. Returns the problems; on errors the old course stays."""
     app = current_app._get_current_object()
-    root = Path(app.config["CONTENT_DIR"])
+    root = Path(app.config["CONTENT_DIR"]).resolve()
     with _lock:
         try:
-            content = load_content(root)
+            content, stamp = _load(root)
         except ContentError as exc:
             return exc.problems
-        _warm_markdown(content)
         app.extensions["aula.content"] = content
-        app.extensions["aula.content_fingerprint"] = fingerprint(root)
+        app.extensions["aula.content_fingerprint"] = stamp
         return []
 
 
 def reload_if_changed() -> None:
     """In debug mode, edits to the YAML show up on the next request."""
-    root = Path(current_app.config["CONTENT_DIR"])
+    root = Path(current_app.config["CONTENT_DIR"]).resolve()
     if fingerprint(root) != current_app.extensions.get("aula.content_fingerprint"):
         problems = reload_content()
         for problem in problems:

@@ -35,8 +35,10 @@ def catalogues() -> dict[Path, list[Path]]:
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
-                   cwd=PROJECT, stdout=subprocess.DEVNULL)
+    result = subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args],
+                            cwd=PROJECT, capture_output=True, text=True)
+    if result.returncode:
+        raise click.ClickException(f"pybabel {args[0]} failed:\n{result.stderr}")
 
 
 def extract(folder: Path, sources: list[Path], pot: Path) -> None:

@@ -1,0 +1,169 @@
+"""Registering, signing in and out, the profile; and every bad input."""
+import pytest
+from sqlalchemy import select
+
+from course.extensions import db
+from course.models import ReminderSchedule, User
+from tests.conftest import PASSWORD, csrf_token_from, make_app
+
+
+def register(client, lang="en", **overrides):
+    """Post the registration form on the /<lang>/ pages (fields may override the language)."""
+    data = {"name": "Ola", "email": "ola@example.com", "password": "secret-pass-1",
+            "lang": lang, "timezone": "Europe/Warsaw"}
+    data.update(overrides)
+    return client.post(f"/{lang}/register", data=data)
+
+
+def test_register_signs_in_and_lands_in_the_chosen_language(client, app):
+    response = register(client, lang="pl", email="Ola@Example.com")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/pl/"
+    page = client.get("/pl/").get_data(as_text=True)
+    assert "Wyloguj" in page  # "Sign out", in Polish
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert user.email == "ola@example.com"
+        assert user.lang == "pl" and user.timezone == "Europe/Warsaw" and user.role == "learner"
+        assert user.password_hash.startswith("$argon2") and "secret-pass-1" not in user.password_hash
+        days = db.session.scalars(select(ReminderSchedule).where(ReminderSchedule.user_id == user.id).order_by(ReminderSchedule.weekday)).all()
+        assert [d.enabled for d in days] == [True] * 5 + [False] * 2
+        assert {d.minute for d in days} == {7 * 60}
+
+
+@pytest.mark.parametrize("lang, overrides, field_message", [
+    ("en", {"email": "not-an-email"}, "Enter a valid email address"),
+    ("it", {"email": "not-an-email"}, "Inserisci un indirizzo email valido"),
+    ("en", {"password": "short"}, "Use at least 8 characters"),
+    ("es", {"password": "short"}, "al menos 8 caracteres"),
+    ("en", {"field_lang": "de"}, "Choose one of the course languages"),
+    ("en", {"timezone": "Mars/Olympus"}, "Choose a time zone from the list"),
+    ("pl", {"timezone": "Mars/Olympus"}, "Wybierz strefę czasową z listy"),
+    ("en", {"name": "   "}, "Enter your name"),
+])
+def test_registration_bad_input_is_explained_and_nothing_is_written(client, app, db_rows, lang, overrides, field_message):
+    overrides = {("lang" if k == "field_lang" else k): v for k, v in overrides.items()}
+    data = {"name": "Ola", "email": "ola@example.com", "password": "secret-pass-1", "lang": lang, "timezone": "Europe/Warsaw"}
+    data.update(overrides)
+    response = client.post(f"/{lang}/register", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_message in page
+    assert 'aria-invalid="true"' in page
+    assert db_rows("SELECT count(*) FROM users") == 0
+    assert db_rows("SELECT count(*) FROM reminder_schedules") == 0
+    # What the user typed is kept (except the password).
+    if "email" not in overrides:
+        assert 'value="ola@example.com"' in page
+
+
+def test_registration_with_an_existing_email_is_refused(client, make_user, db_rows):
+    make_user(email="ola@example.com")
+    response = register(client, email="OLA@example.com")
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+    assert db_rows("SELECT count(*) FROM users") == 1
+
+
+def test_login_with_a_wrong_password_is_refused(client, make_user):
+    make_user(email="ada@example.com")
+    response = client.post("/es/login", data={"email": "ada@example.com", "password": "wrong password"})
+    assert response.status_code == 422
+    assert "La dirección de correo o la contraseña no son correctas." in response.get_data(as_text=True)
+    assert "Cerrar sesión" not in client.get("/es/").get_data(as_text=True)
+
+
+def test_login_with_an_unknown_email_says_the_same_as_a_wrong_password(client, make_user):
+    make_user(email="ada@example.com")
+    wrong_password = client.post("/en/login", data={"email": "ada@example.com", "password": "nope nope"}).get_data(as_text=True)
+    unknown = client.post("/en/login", data={"email": "bob@example.com", "password": "nope nope"}).get_data(as_text=True)
+    assert "The email address or the password is not right." in wrong_password
+    assert "The email address or the password is not right." in unknown
+
+
+def test_login_then_logout(client, make_user, auth):
+    make_user(email="ada@example.com", lang="it")
+    response = auth.login("ada@example.com")
+    assert response.status_code == 302 and response.headers["Location"] == "/it/"
+    assert "Esci" in client.get("/it/").get_data(as_text=True)
+    auth.logout()
+    assert "Accedi" in client.get("/it/").get_data(as_text=True)
+
+
+def test_a_deactivated_account_cannot_sign_in(client, app, make_user, auth):
+    user_id = make_user(email="ada@example.com")
+    with app.app_context():
+        db.session.get(User, user_id).active = False
+        db.session.commit()
+    response = auth.login("ada@example.com")
+    assert response.status_code == 422
+    assert "deactivated" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/en/modules/complaints", "/en/modules/complaints"),
+    ("https://evil.example/steal", "/en/"),
+    ("//evil.example/steal", "/en/"),
+    ("/\\evil.example", "/en/"),
+    ("javascript:alert(1)", "/en/"),
+])
+def test_next_redirects_only_stay_on_this_site(client, make_user, target, expected):
+    make_user(email="ada@example.com")
+    response = client.post("/en/login", data={"email": "ada@example.com", "password": PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+
+
+def test_pages_that_need_an_account_send_visitors_to_sign_in(client):
+    response = client.get("/en/profile")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/en/login?next=")
+
+
+def test_profile_changes_name_language_and_time_zone(client, app, learner):
+    response = client.post("/en/profile", data={"save_profile": "1", "name": "Ada L.", "lang": "es", "timezone": "America/Mexico_City"})
+    assert response.status_code == 302 and response.headers["Location"] == "/es/profile"
+    with app.app_context():
+        user = db.session.get(User, learner)
+        assert (user.name, user.lang, user.timezone) == ("Ada L.", "es", "America/Mexico_City")
+    assert client.get("/").headers["Location"] == "/es/"
+
+
+def test_profile_refuses_an_unknown_time_zone(client, app, learner):
+    response = client.post("/en/profile", data={"save_profile": "1", "name": "Ada", "lang": "en", "timezone": "Nowhere/Land"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.get(User, learner).timezone == "UTC"
+
+
+def test_password_change_needs_the_current_password(client, app, learner, auth):
+    response = client.post("/en/profile", data={"change_password": "1", "current_password": "wrong", "new_password": "another-pass-2"})
+    assert response.status_code == 422
+    response = client.post("/en/profile", data={"change_password": "1", "current_password": PASSWORD, "new_password": "another-pass-2"})
+    assert response.status_code == 302
+    auth.logout()
+    assert auth.login("ada@example.com", password="another-pass-2").status_code == 302
+
+
+def test_a_post_without_a_csrf_token_is_refused_with_a_translated_page(db_path, tmp_path):
+    app = make_app(db_path, WTF_CSRF_ENABLED=True, OUTBOX_DIR=str(tmp_path))
+    client = app.test_client()
+    response = client.post("/it/register", data={"name": "Ola", "email": "ola@example.com", "password": "secret-pass-1", "lang": "it", "timezone": "UTC"})
+    assert response.status_code == 400
+    assert "Modulo scaduto" in response.get_data(as_text=True)
+    # With the token from the page, the same form works.
+    token = csrf_token_from(client.get("/it/register").get_data(as_text=True))
+    response = client.post("/it/register", data={"csrf_token": token, "name": "Ola", "email": "ola@example.com", "password": "secret-pass-1", "lang": "it", "timezone": "UTC"})
+    assert response.status_code == 302
+
+
+def test_session_cookie_is_httponly_and_lax(client, make_user, auth):
+    make_user(email="ada@example.com")
+    response = auth.login("ada@example.com")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_secure_when_base_url_is_https(db_path, tmp_path):
+    app = make_app(db_path, BASE_URL="https://aula.example", OUTBOX_DIR=str(tmp_path))
+    assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -1,0 +1,79 @@
+"""Languages in the URL, the switcher, and complete catalogues."""
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from course.i18n import LANGUAGES
+from course.i18n_cli import TARGET_LANGUAGES, catalogues, extract
+
+LESSON = "/{lang}/modules/external-customers/customer-vs-consumer"
+
+
+def test_root_redirects_to_the_best_accept_language(client):
+    assert client.get("/", headers={"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"}).headers["Location"] == "/pl/"
+    assert client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"}).headers["Location"] == "/es/"
+    assert client.get("/", headers={"Accept-Language": "de-DE,fr;q=0.8"}).headers["Location"] == "/en/"
+    assert client.get("/").headers["Location"] == "/en/"
+
+
+def test_root_redirects_a_signed_in_learner_to_their_language(client, make_user, auth):
+    make_user(email="ada@example.com", lang="it")
+    auth.login("ada@example.com")
+    assert client.get("/", headers={"Accept-Language": "pl"}).headers["Location"] == "/it/"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pages_declare_their_language(client, lang):
+    page = client.get(f"/{lang}/").get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
+
+
+def test_an_unknown_language_is_a_translated_404(client):
+    response = client.get("/de/")
+    assert response.status_code == 404
+    response = client.get("/pl/modules/no-such-module")
+    assert response.status_code == 404
+    assert "Nie znaleziono strony" in response.get_data(as_text=True)
+
+
+def test_the_language_switcher_keeps_the_learner_on_the_same_lesson(client):
+    page = client.get(LESSON.format(lang="pl")).get_data(as_text=True)
+    for lang in LANGUAGES:
+        assert f'href="{LESSON.format(lang=lang)}"' in page
+    assert re.search(r'<a href="/pl/modules/external-customers/customer-vs-consumer" lang="pl" hreflang="pl" aria-current="true">', page)
+
+
+def test_numbers_are_formatted_for_the_locale(client, learner):
+    # A percentage in Polish and Spanish has a space (or no-break space) before %, English none.
+    en = client.get("/en/").get_data(as_text=True)
+    pl = client.get("/pl/").get_data(as_text=True)
+    assert re.search(r'class="progress-text">0%<', en)
+    assert re.search(r'class="progress-text">0\s?%<', pl)
+
+
+def _entries(po_path: Path):
+    with po_path.open("rb") as fh:
+        return [m for m in read_po(fh) if m.id]
+
+
+@pytest.mark.parametrize("folder", sorted(catalogues()), ids=lambda p: p.parent.name)
+def test_every_catalogue_is_complete_and_up_to_date(folder):
+    sources = catalogues()[folder]
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = Path(tmp) / "messages.pot"
+        extract(folder, sources, pot)
+        with pot.open("rb") as fh:
+            wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+    for lang in TARGET_LANGUAGES:
+        po = folder / lang / "LC_MESSAGES" / "messages.po"
+        assert po.exists(), f"{po} is missing: run flask translate update"
+        entries = _entries(po)
+        have = {m.id if isinstance(m.id, str) else m.id[0] for m in entries}
+        assert wanted - have == set(), f"{po}: strings not extracted yet (flask translate update)"
+        fuzzy = [m.id for m in entries if m.fuzzy]
+        assert not fuzzy, f"{po}: fuzzy entries are dropped at compile time: {fuzzy}"
+        empty = [m.id for m in entries if (not m.string if isinstance(m.string, str) else not all(m.string))]
+        assert not empty, f"{po}: untranslated: {empty}"

@@ -1,0 +1,130 @@
+"""Course, module and lesson pages, and progress."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from course.extensions import db
+from course.models import LessonProgress
+
+MODULE = "/{lang}/modules/external-customers"
+LESSON = MODULE + "/customer-vs-consumer"
+
+
+def test_visitors_can_read_the_course_and_are_invited_to_sign_up(client):
+    home = client.get("/en/").get_data(as_text=True)
+    assert "External customers" in home
+    assert "Create an account" in home
+    lesson = client.get(LESSON.format(lang="en")).get_data(as_text=True)
+    assert "<h1>" in lesson
+    assert "Create a free account" in lesson
+
+
+@pytest.mark.parametrize("lang", ["it", "es", "pl", "en"])
+def test_every_module_and_lesson_opens_in_every_language(client, app, lang):
+    from course.content import get_content
+
+    with app.app_context():
+        view = get_content().course(lang)
+        urls = [f"/{lang}/modules/{m.id}" for m in view.modules]
+        urls += [f"/{lang}/modules/{m.id}/{ref.id}" for m in view.modules for ref in m.lessons]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+def test_module_page_shows_outcomes_lessons_and_time(client):
+    page = client.get(MODULE.format(lang="es")).get_data(as_text=True)
+    assert "Lo que aprenderás" in page
+    assert page.count('class="lesson-list"') == 1
+    assert re.search(r"\d+ minutos", page)
+
+
+def test_lesson_page_has_text_version_download_listen_and_details(client):
+    page = client.get(LESSON.format(lang="it")).get_data(as_text=True)
+    assert "<details" in page and "<summary>" in page
+    assert 'class="button small secondary js-listen" data-lang="it"' in page and " hidden>" in page
+    text = client.get(LESSON.format(lang="it") + "/text")
+    assert text.status_code == 200 and '<html lang="it">' in text.get_data(as_text=True)
+    download = client.get(LESSON.format(lang="it") + "/download")
+    assert download.status_code == 200
+    assert download.mimetype == "text/markdown"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert download.get_data(as_text=True).startswith("# ")
+
+
+def test_an_unknown_lesson_or_a_lesson_under_the_wrong_module_is_404(client):
+    assert client.get(MODULE.format(lang="en") + "/no-such-lesson").status_code == 404
+    assert client.get("/en/modules/complaints/customer-vs-consumer").status_code == 404
+
+
+def test_opening_a_lesson_records_it_and_home_offers_to_continue(client, app, learner):
+    client.get(LESSON.format(lang="en"))
+    with app.app_context():
+        row = db.session.scalar(select(LessonProgress).where(LessonProgress.user_id == learner))
+        assert row.lesson_id == "customer-vs-consumer" and row.completed_at is None
+    home = client.get("/en/").get_data(as_text=True)
+    assert "Continue where you left off" in home
+    assert 'href="/en/modules/external-customers/customer-vs-consumer"' in home
+
+
+def _module_progress(page: str) -> int:
+    return int(re.search(r'<progress max="100" value="(\d+)" aria-label="Your progress in this module"', page).group(1))
+
+
+def test_marking_a_lesson_complete_moves_progress_in_every_language(client, learner):
+    before = _module_progress(client.get(MODULE.format(lang="en")).get_data(as_text=True))
+    response = client.post(LESSON.format(lang="es") + "/complete", data={"action": "complete"})
+    assert response.status_code == 302
+    after = _module_progress(client.get(MODULE.format(lang="en")).get_data(as_text=True).replace("Tu progreso", "Your progress"))
+    assert after > before
+    page = client.get(LESSON.format(lang="pl")).get_data(as_text=True)
+    assert "Ukończono tę lekcję" in page or "ukończył" in page.lower() or 'badge done' in page
+    # and undo
+    client.post(LESSON.format(lang="en") + "/complete", data={"action": "undo"})
+    assert _module_progress(client.get(MODULE.format(lang="en")).get_data(as_text=True)) == before
+
+
+def test_complete_needs_an_account(client):
+    response = client.post(LESSON.format(lang="en") + "/complete", data={"action": "complete"})
+    assert response.status_code == 302 and "/en/login" in response.headers["Location"]
+
+
+def test_complete_refuses_a_forged_action(client, learner):
+    assert client.post(LESSON.format(lang="en") + "/complete", data={"action": "delete-everything"}).status_code == 400
+
+
+def test_learners_progress_is_their_own(client, make_user, auth):
+    make_user(email="one@example.com")
+    make_user(email="two@example.com")
+    auth.login("one@example.com")
+    client.post(LESSON.format(lang="en") + "/complete", data={"action": "complete"})
+    auth.logout()
+    auth.login("two@example.com")
+    page = client.get(MODULE.format(lang="en")).get_data(as_text=True)
+    assert _module_progress(page) == 0
+
+
+def test_healthz_answers_while_the_database_is_reachable(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json()["database"] == "ok"
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(db_path, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(db_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing-dir/x.sqlite3", OUTBOX_DIR=str(tmp_path))
+    assert app.test_client().get("/healthz").status_code == 503
+
+
+def test_security_headers_are_set(client):
+    response = client.get("/en/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_files_are_served_from_the_app(client):
+    for name in ("style.css", "aula.js", "print.css"):
+        with client.get(f"/static/{name}") as response:
+            assert response.status_code == 200
