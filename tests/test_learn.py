@@ -128,3 +128,19 @@ def test_static_files_are_served_from_the_app(client):
     for name in ("style.css", "aula.js", "print.css"):
         with client.get(f"/static/{name}") as response:
             assert response.status_code == 200
+
+
+def test_an_unexpected_error_is_a_translated_500_page_without_a_traceback(db_path, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(db_path, OUTBOX_DIR=str(tmp_path), TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    def explode(lang):
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/<lang>/explode", "explode", explode)
+    response = app.test_client().get("/es/explode")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Algo ha ido mal" in page
+    assert "Traceback" not in page and "secret internals" not in page
