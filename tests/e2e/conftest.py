@@ -1,0 +1,120 @@
+"""End-to-end fixtures: the real app served on 127.0.0.1, driven by Debian's Chromium.
+
+One server and one browser per session (each test gets its own browser
+context, so cookies never leak between tests); every test creates its own
+accounts, so the tests do not depend on one another's data.
+"""
+import shutil
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from course import create_app
+from course.config import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct horse battery"
+SCREENSHOTS = PROJECT_ROOT / "test-results" / "screenshots"
+LANGS = ("it", "es", "pl", "en")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@dataclass
+class LiveServer:
+    app: object
+    url: str
+    outbox: Path
+
+    def make_user(self, email=None, password=PASSWORD, role="learner", lang="en", name=None,
+                  timezone="UTC") -> str:
+        """Create an account straight in the database (as `flask users create` does)."""
+        from course.auth.accounts import create_user
+
+        email = email or unique_email(role)
+        with self.app.app_context():
+            create_user(email, password, name=name or role.title(), role=role, lang=lang,
+                        timezone=timezone, confirmed=True)
+        return email
+
+    def tr(self, lang: str, message: str, **variables) -> str:
+        """The UI string `message` as the app shows it in `lang`."""
+        from flask_babel import force_locale, gettext
+
+        with self.app.test_request_context(f"/{lang}/"), force_locale(lang):
+            return gettext(message, **variables)
+
+    def course(self, lang: str):
+        """The course as the app serves it in `lang` (titles to look for on the pages)."""
+        from course.content import get_content
+
+        with self.app.app_context():
+            return get_content().course(lang)
+
+    def query(self, sql: str, **params):
+        """Rows straight from the database, to check what a page claims."""
+        from sqlalchemy import text
+
+        from course.extensions import db
+
+        with self.app.app_context():
+            return db.session.execute(text(sql), params).all()
+
+
+def unique_email(prefix="learner") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+@pytest.fixture(scope="session")
+def live_server(migrated_db, tmp_path_factory):
+    """The real app (CSRF on, not in testing mode) on a free port, in a background thread."""
+    folder = tmp_path_factory.mktemp("e2e")
+    db_file = folder / "aula.sqlite3"
+    shutil.copy(migrated_db, db_file)
+    app = create_app({
+        "SECRET_KEY": "e2e-secret-" + uuid.uuid4().hex,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
+        "CONTENT_DIR": str(PROJECT_ROOT / "content"),
+        "OUTBOX_DIR": str(folder / "outbox"),
+        "BASE_URL": "http://127.0.0.1",
+    })
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}", outbox=folder / "outbox")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            from course.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """page.goto("/en/") goes to the live server."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
