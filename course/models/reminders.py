@@ -15,6 +15,10 @@ class ReminderSchedule(db.Model):
     """One row per learner and weekday (0 = Monday): on or off, and when."""
 
     __tablename__ = "reminder_schedules"
+    __table_args__ = (
+        # The scheduler finds every learner due in a window through this index.
+        Index("ix_reminder_schedules_weekday_minute", "weekday", "minute"),
+    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

@@ -1,0 +1,27 @@
+"""Study reminders: the learner's weekly schedule, email confirmation,
+one-click unsubscribe, a calendar feed, and the scheduler that sends each
+reminder exactly once (`flask reminders tick|run`)."""
+import os
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from ..signals import user_registered
+from ..web import add_menu_item
+from .scheduler import DEFAULTS
+
+
+def init_app(app: Flask) -> None:
+    from . import views
+    from .cli import reminders_cli
+
+    for name, value in DEFAULTS.items():
+        app.config.setdefault(name, value)
+    app.config.setdefault("MAIL_FROM", os.environ.get("MAIL_FROM", ""))
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.feed_bp)
+    app.register_blueprint(views.admin_bp)
+    app.cli.add_command(reminders_cli)
+    add_menu_item(app, "reminders.settings", _l("Reminders"), roles=("learner",))
+    add_menu_item(app, "reminders_admin.deliveries", _l("Reminder deliveries"), roles=("admin",))
+    user_registered.connect(views.send_confirmation_on_registration)

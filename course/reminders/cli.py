@@ -1,0 +1,84 @@
+"""`flask reminders tick` and `flask reminders run`."""
+import signal
+import threading
+from datetime import datetime, timezone
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..models import utcnow
+from .mailer import ConfigError, parse_smtp_url
+from .scheduler import next_wake, tick
+
+reminders_cli = AppGroup("reminders", help="Send study reminders.")
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-10-26T06:00:00Z", param_hint="--now") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def _check_smtp_url() -> None:
+    url = current_app.config.get("SMTP_URL")
+    if url:
+        try:
+            parse_smtp_url(url)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@reminders_cli.command("tick")
+@click.option("--now", "now", metavar="ISO-8601",
+              help="Act as if it were this moment (default: now; without an offset, UTC).")
+def tick_command(now):
+    """Send every reminder that fell due since the last tick, once, then return."""
+    _check_smtp_url()
+    report = tick(_parse_now(now))
+    click.echo(f"reminders: {report.summary()}")
+    for reason in dict.fromkeys(report.errors):
+        click.echo(f"reminders: mail server: {reason}", err=True)
+
+
+def run_forever(stop: threading.Event, echo=click.echo) -> None:
+    """Tick at the start of every minute until `stop` is set."""
+    while not stop.is_set():
+        try:
+            report = tick(stop=stop)
+        except Exception:  # noqa: BLE001 - keep running; the next tick tries again
+            current_app.logger.exception("reminders: tick failed")
+            db.session.rollback()
+        else:
+            if report.sent or report.failed or report.retrying or report.missed:
+                echo(f"reminders: {report.summary()}")
+        finally:
+            db.session.remove()
+        now = utcnow()
+        stop.wait(max((next_wake(now) - now).total_seconds(), 0.05))
+
+
+@reminders_cli.command("run")
+def run_command():
+    """Keep sending reminders as they fall due (every minute) until stopped (SIGTERM, Ctrl-C)."""
+    _check_smtp_url()
+    stop = threading.Event()
+
+    def _stop(signum, _frame):
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    click.echo("reminders: running; stop with Ctrl-C or SIGTERM", err=True)
+    try:
+        run_forever(stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo("reminders: stopped", err=True)

@@ -1,0 +1,436 @@
+"""The tick: record the slots that fell due, claim them, send, record.
+
+Exactly once lives in the database, not in this code:
+
+1. Every slot that fell due since the last tick becomes a row of
+   reminder_deliveries. The row's key, UNIQUE(user_id, local_date), lets
+   only one row exist per learner and day, however many schedulers insert
+   it at once (INSERT ... ON CONFLICT DO NOTHING).
+2. A scheduler sends a row only after claiming it with
+   `UPDATE ... SET status='sending' WHERE id IN (...) AND status='queued'`;
+   the database lets one UPDATE win each row.
+3. A row that stays 'sending' (its scheduler died mid-send) is never sent
+   again: it is marked failed, so an email can be lost to a crash, never
+   doubled.
+
+The slots are found with one query per window of at most a day: the pure
+functions of `schedule` turn the window into, per time zone, the local date
+and the range of minutes that fell due, and one SELECT over the
+(weekday, minute) index finds every learner with a reminder in those ranges.
+"""
+import logging
+import os
+import socket
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+from flask import current_app
+from sqlalchemy import and_, distinct, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..content import get_content
+from ..extensions import db
+from ..learn.progress import course_status
+from ..models import ReminderDelivery, ReminderSchedule, SchedulerState, User, utcnow
+from . import emails
+from .mailer import PermanentFailure, TemporaryFailure, mailer_for
+from .schedule import due_at, due_ranges, split_window
+
+log = logging.getLogger(__name__)
+
+LAST_TICK = "reminders.last_tick"
+CONDITIONS_PER_QUERY = 200  # OR-ed (weekday, minutes, zones) conditions in one SELECT
+COMMIT_EVERY = 20  # record the outcome of this many emails at a time
+
+#: Settings, with their defaults (init_app puts them in app.config).
+DEFAULTS = {
+    "REMINDER_GRACE_MINUTES": 120,  # a slot later than this is missed, not sent
+    "REMINDER_LOOKBACK_DAYS": 7,  # how far back a tick records missed slots
+    "REMINDER_BATCH_SIZE": 200,  # emails claimed (and sent on one connection) at a time
+    "REMINDER_SENDING_TIMEOUT_MINUTES": 15,  # a claim older than this was interrupted
+    "REMINDER_RETRY_MAX_MINUTES": 30,  # back-off: 1, 2, 4, 8, 16, 30, 30... minutes
+}
+
+
+@dataclass
+class TickReport:
+    now: datetime
+    window: tuple[datetime, datetime] | None = None
+    queued: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    missed: int = 0
+    skipped: int = 0
+    errors: list = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.now.isoformat()}: {self.queued} queued, {self.sent} sent, {self.retrying} to retry, "
+                f"{self.failed} failed, {self.missed} missed, {self.skipped} skipped")
+
+
+def _setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def grace() -> timedelta:
+    return timedelta(minutes=_setting("REMINDER_GRACE_MINUTES"))
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+# -- who may get a reminder ------------------------------------------------
+
+def eligible():
+    """SQL conditions on User: a learner with a confirmed address who wants reminders."""
+    return (
+        User.role == "learner",
+        User.active.is_(True),
+        User.email_confirmed_at.is_not(None),
+        User.reminders_unsubscribed_at.is_(None),
+        User.course_completed_at.is_(None),
+    )
+
+
+def skip_reason(user: User | None) -> str | None:
+    """Why this learner must not get a reminder now (None: send it)."""
+    if user is None:
+        return "not sent: the account no longer exists"
+    if not user.active or user.role != "learner":
+        return "not sent: the account is not an active learner"
+    if user.email_confirmed_at is None:
+        return "not sent: the email address is not confirmed"
+    if user.reminders_unsubscribed_at is not None:
+        return "not sent: the learner unsubscribed"
+    if user.course_completed_at is not None:
+        return "not sent: the learner finished the course"
+    return None
+
+
+# -- the last tick ---------------------------------------------------------
+
+def _iso(moment: datetime) -> str:
+    """Fixed-width UTC text, so that text order is time order."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def last_tick() -> datetime | None:
+    value = db.session.scalar(select(SchedulerState.value).where(SchedulerState.name == LAST_TICK))
+    if not value:
+        return None
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def _ensure_last_tick_row() -> None:
+    """The state row exists (empty until the first tick), so ticks only UPDATE it."""
+    if db.session.scalar(select(func.count()).where(SchedulerState.name == LAST_TICK)):
+        return
+    db.session.add(SchedulerState(name=LAST_TICK, value=""))
+    try:
+        db.session.commit()
+    except IntegrityError:  # another scheduler created it at the same moment
+        db.session.rollback()
+
+
+def _advance_last_tick(now: datetime) -> None:
+    """Move the last tick forward to `now`, never back (in the current transaction)."""
+    value = _iso(now)
+    db.session.execute(
+        update(SchedulerState)
+        .where(SchedulerState.name == LAST_TICK, SchedulerState.value < value)
+        .values(value=value, updated_at=utcnow())
+    )
+
+
+# -- recording the slots that fell due -----------------------------------
+
+@lru_cache(maxsize=65536)
+def _due(zone_name, day, minute):
+    return due_at(zone_name, day, minute)
+
+
+def due_slots(zones: list[str], start: datetime, end: datetime) -> list[tuple[int, object, datetime]]:
+    """(user id, local date, due at) of every eligible learner's slot due in (start, end].
+
+    (start, end] must be at most a day long, so each zone and weekday has
+    one local date in it.
+    """
+    ranges = [r for zone_name in zones for r in due_ranges(zone_name, start, end)]
+    if not ranges:
+        return []
+    date_of = {(r.zone, r.weekday): r.local_date for r in ranges}
+    groups = defaultdict(list)  # (weekday, first, last) -> zones
+    for r in ranges:
+        groups[(r.weekday, r.first_minute, r.last_minute)].append(r.zone)
+    conditions = [
+        and_(ReminderSchedule.weekday == weekday, ReminderSchedule.minute.between(first, last),
+             User.timezone.in_(zone_names))
+        for (weekday, first, last), zone_names in groups.items()
+    ]
+    slots = []
+    for i in range(0, len(conditions), CONDITIONS_PER_QUERY):
+        query = (
+            select(ReminderSchedule.user_id, User.timezone, ReminderSchedule.weekday, ReminderSchedule.minute)
+            .join(User, User.id == ReminderSchedule.user_id)
+            .where(ReminderSchedule.enabled.is_(True), *eligible(), or_(*conditions[i:i + CONDITIONS_PER_QUERY]))
+        )
+        for user_id, zone_name, weekday, minute in db.session.execute(query):
+            day = date_of[(zone_name, weekday)]
+            slots.append((user_id, day, _due(zone_name, day, minute)))
+    return slots
+
+
+def _insert_ignoring_duplicates(rows: list[dict]) -> None:
+    """Insert delivery rows; a row whose (user_id, local_date) exists is left alone.
+
+    Dialect switch: SQLite and PostgreSQL both have INSERT ... ON CONFLICT
+    DO NOTHING; any other database inserts row by row in savepoints.
+    """
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        stmt = dialect_insert(ReminderDelivery).on_conflict_do_nothing(index_elements=["user_id", "local_date"])
+        for i in range(0, len(rows), 5000):
+            db.session.execute(stmt, rows[i:i + 5000])
+        return
+    for row in rows:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(ReminderDelivery), [row])
+        except IntegrityError:
+            pass
+
+
+def record_due(now: datetime, report: TickReport) -> None:
+    """Record every slot that fell due since the last tick: queued, or missed if too late."""
+    _ensure_last_tick_row()
+    late = now - grace()
+    start = last_tick() or late
+    start = max(start, now - timedelta(days=_setting("REMINDER_LOOKBACK_DAYS")))
+    if start >= now:
+        db.session.commit()
+        return
+    report.window = (start, now)
+    zones = list(db.session.scalars(
+        select(distinct(User.timezone)).where(*eligible())
+    ))
+    created = now
+    for a, b in split_window(start, now):
+        rows = []
+        if a < late:  # slots nobody sent in time
+            for user_id, day, due in due_slots(zones, a, min(b, late)):
+                rows.append(dict(user_id=user_id, local_date=day, due_at=due, status="missed", attempts=0,
+                                 next_attempt_at=None, created_at=created,
+                                 last_error="not sent: no scheduler ran in time"))
+            report.missed += len(rows)
+        fresh = due_slots(zones, max(a, late), b) if b > late else []
+        rows += [dict(user_id=user_id, local_date=day, due_at=due, status="queued", attempts=0,
+                      next_attempt_at=due, created_at=created, last_error=None)
+                 for user_id, day, due in fresh]
+        report.queued += len(fresh)
+        _insert_ignoring_duplicates(rows)
+    _advance_last_tick(now)
+    db.session.commit()
+
+
+def expire(now: datetime, report: TickReport) -> None:
+    """Give up on slots past their window, and on sends that were interrupted."""
+    late = now - grace()
+    base = update(ReminderDelivery).where(ReminderDelivery.status == "queued", ReminderDelivery.due_at < late)
+    result = db.session.execute(
+        base.where(ReminderDelivery.last_error.is_(None))
+        .values(status="missed", next_attempt_at=None, last_error="not sent: no scheduler ran in time")
+    )
+    report.missed += result.rowcount or 0
+    result = db.session.execute(
+        base.where(ReminderDelivery.last_error.is_not(None))
+        .values(status="failed", next_attempt_at=None,
+                last_error=literal("gave up retrying: ") + ReminderDelivery.last_error)
+    )
+    report.failed += result.rowcount or 0
+    stale = now - timedelta(minutes=_setting("REMINDER_SENDING_TIMEOUT_MINUTES"))
+    result = db.session.execute(
+        update(ReminderDelivery)
+        .where(ReminderDelivery.status == "sending", ReminderDelivery.claimed_at < stale)
+        .values(status="failed", next_attempt_at=None,
+                last_error="interrupted while sending; not sent again so that it cannot arrive twice")
+    )
+    report.failed += result.rowcount or 0
+    db.session.commit()
+
+
+# -- claiming and sending ------------------------------------------------
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    user_id: int
+    due_at: datetime
+    attempts: int
+
+
+def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
+    """Take up to `limit` queued slots that are due; no other scheduler gets them."""
+    ids = list(db.session.scalars(
+        select(ReminderDelivery.id)
+        .where(ReminderDelivery.status == "queued", ReminderDelivery.next_attempt_at <= now)
+        .order_by(ReminderDelivery.next_attempt_at, ReminderDelivery.id)
+        .limit(limit)
+    ))
+    db.session.commit()
+    if not ids:
+        return []
+    token = f"{worker}/{uuid.uuid4().hex[:12]}"
+    db.session.execute(
+        update(ReminderDelivery)
+        .where(ReminderDelivery.id.in_(ids), ReminderDelivery.status == "queued")
+        .values(status="sending", claimed_by=token, claimed_at=now, attempts=ReminderDelivery.attempts + 1)
+    )
+    db.session.commit()
+    rows = db.session.execute(
+        select(ReminderDelivery.id, ReminderDelivery.user_id, ReminderDelivery.due_at, ReminderDelivery.attempts)
+        .where(ReminderDelivery.claimed_by == token, ReminderDelivery.status == "sending")
+        .order_by(ReminderDelivery.id)
+    )
+    return [Claimed(*row) for row in rows]
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off after the n-th failed attempt: 1, 2, 4, 8, 16 minutes, then the maximum."""
+    return timedelta(minutes=min(2 ** min(max(attempts - 1, 0), 10), _setting("REMINDER_RETRY_MAX_MINUTES")))
+
+
+class _Outcomes:
+    """Collects what happened to each claimed slot and writes it in small batches."""
+
+    def __init__(self):
+        self.pending: list[dict] = []
+
+    def add(self, **values) -> None:
+        self.pending.append(values)
+        if len(self.pending) >= COMMIT_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            db.session.execute(update(ReminderDelivery), self.pending)
+            db.session.commit()
+            self.pending = []
+
+
+def _retry_or_give_up(slot: Claimed, now: datetime, reason: str, out: _Outcomes, report: TickReport) -> None:
+    when = now + retry_delay(slot.attempts)
+    if when > slot.due_at + grace():
+        out.add(id=slot.id, status="failed", next_attempt_at=None,
+                last_error=f"gave up after {slot.attempts} attempts: {reason}"[:2000])
+        report.failed += 1
+    else:
+        out.add(id=slot.id, status="queued", next_attempt_at=when, claimed_by=None, last_error=reason[:2000])
+        report.retrying += 1
+
+
+def _release(slots: list[Claimed], out: _Outcomes, when: datetime, reason: str | None) -> None:
+    """Give claimed slots back untried (the attempt is not counted)."""
+    for slot in slots:
+        values = dict(id=slot.id, status="queued", next_attempt_at=when, claimed_by=None, attempts=slot.attempts - 1)
+        if reason:
+            values["last_error"] = reason[:2000]
+        out.add(**values)
+
+
+def send_claimed(slots: list[Claimed], now: datetime, mailer, report: TickReport, stop=None) -> bool:
+    """Send each claimed slot's email over `mailer` and record the outcome.
+
+    Returns False when the mail server could not be used (the slots not
+    tried are given back, to be tried on a later tick).
+    """
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.user_id for s in slots])))}
+    for user in users.values():  # keep them readable across the commits below
+        db.session.expunge(user)
+    out = _Outcomes()
+    views = {}
+    for index, slot in enumerate(slots):
+        if stop is not None and stop.is_set():
+            _release(slots[index:], out, now, None)
+            break
+        user = users.get(slot.user_id)
+        reason = skip_reason(user)
+        if reason is None and now > slot.due_at + grace():
+            reason = "not sent: too late"
+        status = None
+        if reason is None:
+            view = views.get(user.lang) or views.setdefault(user.lang, get_content().course(user.lang))
+            status = course_status(view, user)
+            if status.complete:
+                reason = "not sent: the learner finished the course"
+        if reason is not None:
+            out.add(id=slot.id, status="missed", next_attempt_at=None, last_error=reason)
+            report.skipped += 1
+            continue
+        try:
+            message = emails.reminder_message(user, now, status)
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the other emails
+            log.exception("reminders: cannot build the email for delivery %s", slot.id)
+            out.add(id=slot.id, status="failed", next_attempt_at=None,
+                    last_error=f"could not build the email: {type(exc).__name__}: {exc}"[:2000])
+            report.failed += 1
+            continue
+        try:
+            mailer.send(message)
+        except PermanentFailure as exc:
+            out.add(id=slot.id, status="failed", next_attempt_at=None, last_error=exc.reason[:2000],
+                    message_id=message["Message-ID"])
+            report.failed += 1
+        except TemporaryFailure as exc:
+            report.errors.append(exc.reason)
+            _retry_or_give_up(slot, now, exc.reason, out, report)
+            if exc.connection:
+                # The server cannot be used: the rest of the batch waits too,
+                # without counting an attempt it did not make.
+                later = slots[index + 1:]
+                _release(later, out, now + retry_delay(1), exc.reason)
+                report.retrying += len(later)
+                out.flush()
+                return False
+        else:
+            out.add(id=slot.id, status="sent", sent_at=now, next_attempt_at=None, last_error=None,
+                    message_id=message["Message-ID"])
+            report.sent += 1
+    out.flush()
+    return True
+
+
+def tick(now: datetime | None = None, *, stop=None, worker: str | None = None) -> TickReport:
+    """Send every reminder that fell due up to `now` (default: the current time), once."""
+    now = now or utcnow()
+    if now.tzinfo is None:
+        raise ValueError("tick() needs an aware datetime")
+    now = now.astimezone(timezone.utc)
+    worker = worker or worker_name()
+    report = TickReport(now=now)
+    record_due(now, report)
+    expire(now, report)
+    mailer = mailer_for(current_app.config)
+    with mailer:
+        while stop is None or not stop.is_set():
+            slots = claim(now, _setting("REMINDER_BATCH_SIZE"), worker)
+            if not slots:
+                break
+            if not send_claimed(slots, now, mailer, report, stop):
+                break  # the server cannot be used: everything else waits for a later tick
+    return report
+
+
+def next_wake(now: datetime) -> datetime:
+    """When `run` ticks next: the start of the next minute (slots are whole minutes)."""
+    return (now + timedelta(minutes=1)).replace(second=0, microsecond=0)

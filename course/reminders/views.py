@@ -1,0 +1,295 @@
+"""Reminder pages: settings, email confirmation, unsubscribe, the calendar
+feed, and the administrators' deliveries page. Thin: the rules are in
+settings.py, tokens.py, calendar.py and scheduler.py."""
+import logging
+import time as clock
+from datetime import time, timedelta
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import format_time, gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..auth.accounts import time_zones
+from ..extensions import csrf, db
+from ..models import ReminderDelivery, User, utcnow
+from . import emails, settings as rules, tokens
+from .calendar import build_feed, new_token
+from .forms import WEEKDAYS, ActionForm, ScheduleForm, day_name
+from .mailer import ConfigError, MailError, mailer_for
+from .scheduler import LAST_TICK, last_tick
+from .schedule import time_of
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("reminders", __name__, url_prefix="/<lang>/reminders", template_folder="templates",
+               static_folder="static", static_url_path="/static")
+feed_bp = Blueprint("reminders_feed", __name__, url_prefix="/calendar")
+admin_bp = Blueprint("reminders_admin", __name__, url_prefix="/<lang>/admin/reminders", template_folder="templates")
+
+RESEND_INTERVAL = 60  # seconds between two confirmation emails asked for from the page
+STATUSES = ("queued", "sending", "sent", "failed", "missed")
+PAGE_SIZE = 50
+
+
+# -- sending the confirmation email --------------------------------------
+
+def send_confirmation(user: User) -> bool:
+    """Send the confirmation link now; False (and a log line) if the mail server failed."""
+    try:
+        message = emails.confirmation_message(user, utcnow())
+        with mailer_for(current_app.config) as mailer:
+            mailer.send(message)
+    except (MailError, ConfigError) as exc:
+        log.warning("reminders: confirmation email to user %s not sent: %s", user.id, exc)
+        return False
+    return True
+
+
+def send_confirmation_on_registration(user: User, **_extra) -> None:
+    """user_registered receiver: email the new learner their confirmation link."""
+    if user.email_confirmed_at is not None:
+        return
+    if send_confirmation(user):
+        session["reminders.confirmation_sent"] = clock.time()
+        flash(_("We have sent a link to %(email)s: open it to confirm your address and get study reminders.",
+                email=user.email), "info")
+
+
+# -- the settings page ---------------------------------------------------
+
+def _time_label(minute: int) -> str:
+    return format_time(time_of(minute), "short", rebase=False)
+
+
+def _days_state(days: dict[int, rules.Day]) -> list[dict]:
+    return [
+        {"weekday": d.weekday, "name": day_name(d.weekday).capitalize(), "enabled": d.enabled,
+         "minute": d.minute, "value": time_of(d.minute).strftime("%H:%M"), "label": _time_label(d.minute)}
+        for d in (days[w] for w in WEEKDAYS)
+    ]
+
+
+def _fill(form: ScheduleForm, days: dict[int, rules.Day]) -> None:
+    for weekday in WEEKDAYS:
+        enabled, at = form.day(weekday)
+        enabled.data = days[weekday].enabled
+        at.data = time_of(days[weekday].minute)
+        at.raw_data = None
+    form.timezone.data = current_user.timezone
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _saved_message(days, shift) -> str:
+    if shift is not None:
+        day = days[shift[0]]
+        return _("%(day)s: reminder at %(time)s.", day=day_name(day.weekday).capitalize(),
+                 time=_time_label(day.minute))
+    return _("Your reminders have been saved.")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def settings():
+    days = rules.load_days(current_user.id)
+    form = ScheduleForm()
+    if request.method == "GET":
+        _fill(form, days)
+    elif form.validate_on_submit():
+        if form.timezone.data not in time_zones():
+            form.timezone.errors.append(_("Choose a time zone from the list."))
+        else:
+            submitted = {w: (bool(form.day(w)[0].data), form.day(w)[1].data.hour * 60 + form.day(w)[1].data.minute)
+                         for w in WEEKDAYS}
+            shift = rules.parse_shift(request.form.get("shift"))
+            days = rules.apply_changes(days, submitted, shift)
+            rules.save_days(current_user.id, days)
+            current_user.timezone = form.timezone.data
+            db.session.commit()
+            message = _saved_message(days, shift)
+            if _wants_json():
+                return jsonify(message=message, timezone=current_user.timezone, days=_days_state(days))
+            flash(message, "success")
+            anchor = f"day-{shift[0]}" if shift is not None else None
+            return redirect(url_for(".settings", _anchor=anchor))
+    if request.method == "POST" and _wants_json():
+        return jsonify(errors={name: [str(e) for e in errs] for name, errs in form.errors.items()}), 422
+    if not current_user.calendar_token:
+        current_user.calendar_token = new_token()
+        db.session.commit()
+    feed_url = url_for("reminders_feed.feed", token=current_user.calendar_token, _external=True)
+    status = 422 if form.errors else 200
+    return render_template("reminders/settings.html", form=form, days=_days_state(days), action=ActionForm(),
+                           feed_url=feed_url, webcal_url="webcal://" + feed_url.split("://", 1)[1]), status
+
+
+@bp.post("/confirm/send")
+@login_required
+def resend_confirmation():
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.email_confirmed_at is not None:
+        flash(_("Your email address is already confirmed."), "info")
+    elif clock.time() - session.get("reminders.confirmation_sent", 0) < RESEND_INTERVAL:
+        flash(_("We sent you a link less than a minute ago. Please check your inbox (and your spam folder) "
+                "before asking again."), "info")
+    elif send_confirmation(current_user):
+        session["reminders.confirmation_sent"] = clock.time()
+        flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
+    else:
+        flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
+    return redirect(url_for(".settings"))
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str):
+    try:
+        user_id, email = tokens.read_confirm_token(token)
+    except tokens.TokenExpired:
+        return _page(_("This link has expired"),
+                     _("Confirmation links work for seven days. Sign in and ask for a new one on your reminders page."),
+                     status=410, resend=True)
+    except tokens.TokenInvalid:
+        user_id, email = None, None
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or user.email != email:
+        return _page(_("This link is not valid"),
+                     _("Please check that you opened the whole link from the email, or ask for a new one on your "
+                       "reminders page."), status=404, resend=True)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+    return _page(_("Your email address is confirmed"),
+                 _("Thank you. We will send your study reminders to %(email)s.", email=user.email), settings=True)
+
+
+def _page(title, message, status=200, **links):
+    return render_template("reminders/message.html", title=title, message=message, **links), status
+
+
+# -- unsubscribe (no sign-in) ----------------------------------------------
+
+def _user_from_unsubscribe_token(token: str) -> User:
+    try:
+        user = db.session.get(User, tokens.read_unsubscribe_token(token))
+    except tokens.TokenInvalid:
+        user = None
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the authorisation; mail clients POST here (RFC 8058)
+def unsubscribe(token: str):
+    user = _user_from_unsubscribe_token(token)
+    if user.reminders_unsubscribed_at is None:
+        user.reminders_unsubscribed_at = utcnow()
+        db.session.commit()
+    return render_template("reminders/unsubscribed.html", user=user, token=token, form=ActionForm())
+
+
+@bp.post("/unsubscribe/<token>/undo")
+def resubscribe_by_link(token: str):
+    user = _user_from_unsubscribe_token(token)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user.reminders_unsubscribed_at = None
+    db.session.commit()
+    return _page(_("You will get study reminders again"),
+                 _("We will email %(email)s at the times on your reminders page.", email=user.email), settings=True)
+
+
+@bp.post("/resubscribe")
+@login_required
+def resubscribe():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    current_user.reminders_unsubscribed_at = None
+    db.session.commit()
+    flash(_("You will get study reminders again."), "success")
+    return redirect(url_for(".settings"))
+
+
+@bp.post("/unsubscribe")
+@login_required
+def unsubscribe_signed_in():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    current_user.reminders_unsubscribed_at = utcnow()
+    db.session.commit()
+    flash(_("You will not get study reminder emails any more."), "success")
+    return redirect(url_for(".settings"))
+
+
+# -- the calendar feed -----------------------------------------------------
+
+@bp.post("/calendar/reset")
+@login_required
+def reset_calendar():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    current_user.calendar_token = new_token()
+    db.session.commit()
+    flash(_("Your calendar has a new address. Add it to your calendar app again: the old address no longer works."),
+          "success")
+    return redirect(url_for(".settings", _anchor="calendar"))
+
+
+@feed_bp.get("/<token>.ics")
+def feed(token: str):
+    if len(token) > 64:
+        abort(404)
+    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    if user is None or not user.active:
+        abort(404)
+    days = rules.load_days(user.id)
+    base = current_app.config["BASE_URL"]
+    body = build_feed(
+        user, [(d.weekday, d.enabled, d.minute) for d in days.values()],
+        host=urlsplit(base).hostname or "localhost", url=f"{base}/{user.lang}/", now=utcnow(),
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="aula-study-times.ics"'
+    response.headers["Cache-Control"] = "private, max-age=900"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# -- administrators: recent deliveries -----------------------------------
+
+def _status_names() -> dict[str, str]:
+    return {"queued": _("Queued"), "sending": _("Sending"), "sent": _("Sent"), "failed": _("Failed"),
+            "missed": _("Not sent")}
+
+
+@admin_bp.get("/")
+@login_required
+def deliveries():
+    if not current_user.is_admin:
+        abort(403)
+    status = request.args.get("status", "")
+    if status not in STATUSES:
+        status = ""
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    query = (select(ReminderDelivery, User.email).join(User, User.id == ReminderDelivery.user_id)
+             .order_by(ReminderDelivery.due_at.desc(), ReminderDelivery.id.desc()))
+    if status:
+        query = query.where(ReminderDelivery.status == status)
+    rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    since = utcnow() - timedelta(days=7)
+    counts = dict(db.session.execute(
+        select(ReminderDelivery.status, func.count()).where(ReminderDelivery.due_at >= since)
+        .group_by(ReminderDelivery.status)
+    ).all())
+    return render_template(
+        "reminders/admin_deliveries.html", rows=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE, page=page,
+        status=status, statuses=STATUSES, status_names=_status_names(), counts=counts, last_tick=last_tick(), state_name=LAST_TICK,
+    )
