@@ -1,0 +1,46 @@
+"""Module feedback: the learner's form and the administrators' summary."""
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from . import feedback
+from .forms import CsrfForm, feedback_error
+from .views import bp, course_view
+
+
+@bp.route("/modules/<module_id>/feedback", methods=["GET", "POST"])
+@login_required
+def module_feedback(module_id: str):
+    view = course_view()
+    module = view.module(module_id)
+    if module is None:
+        abort(404)
+    previous = feedback.latest(current_user.id, module.id)
+    rating = previous.rating if previous else None
+    comment = previous.comment if previous else ""
+    errors = {}
+    if request.method == "POST":
+        if not CsrfForm().validate_on_submit():
+            abort(400)
+        raw_rating = request.form.get("rating", "")
+        rating = int(raw_rating) if raw_rating.isdigit() else None
+        comment = request.form.get("comment", "")
+        problems = feedback.check(rating, comment)
+        if not problems:
+            feedback.save(current_user.id, module.id, g.lang, rating, comment)
+            flash(_("Thank you for your feedback on this module."), "success")
+            return redirect(url_for("learn.module", module_id=module.id))
+        errors = {name: feedback_error(code, comment) for name, code in problems.items()}
+    return render_template("activities/feedback.html", view=view, module=module, rating=rating, comment=comment,
+                           errors=errors, previous=previous, ratings=feedback.RATINGS), 422 if errors else 200
+
+
+@bp.get("/feedback")
+@login_required
+def feedback_summary():
+    if not current_user.is_admin:
+        abort(403)
+    view = course_view()
+    summaries = {s.module_id: s for s in feedback.summaries([m.id for m in view.modules])}
+    comments = {m.id: feedback.comments(m.id) for m in view.modules}
+    return render_template("activities/feedback_summary.html", view=view, summaries=summaries, comments=comments)

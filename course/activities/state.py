@@ -1,0 +1,77 @@
+"""What the lesson and module pages need to know about the learner's activities.
+
+Exposed to templates as `activity_state(lesson_id)` and `quiz_history(quiz_id)`;
+each is read once per request.
+"""
+from dataclasses import dataclass, field
+from datetime import timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import g
+from flask_babel import format_datetime
+from flask_login import current_user
+
+from . import completion, notes, quizzes, reflections, texts
+
+
+@dataclass
+class LessonState:
+    texts: dict = field(default_factory=dict)     # (exercise id, prompt id) -> text
+    note: str = ""
+    submitted: set = field(default_factory=set)    # quiz ids submitted at least once
+
+    @property
+    def answered(self) -> set:
+        return {key for key, text in self.texts.items() if not texts.is_blank(text)}
+
+    def answers_of(self, exercise_id: str) -> dict:
+        return {prompt: text for (exercise, prompt), text in self.texts.items() if exercise == exercise_id}
+
+    def started(self, exercise_id: str) -> bool:
+        return any(exercise == exercise_id for exercise, _prompt in self.answered)
+
+    def done(self, block) -> bool:
+        return completion.activity_done(block, self.answered, self.submitted)
+
+    def missing(self, block) -> list:
+        """Prompts of a required, started exercise still without an answer."""
+        if not self.started(block.id):
+            return []
+        return reflections.missing_prompts(block, self.answered)
+
+
+def activity_state(lesson_id: str) -> LessonState:
+    if not current_user.is_authenticated:
+        return LessonState()
+    cache = g.setdefault("_activity_state", {})
+    if lesson_id not in cache:
+        rows = reflections.answers_for_lesson(current_user.id, lesson_id)
+        note = notes.get_note(current_user.id, lesson_id)
+        cache[lesson_id] = LessonState(
+            {key: row.text for key, row in rows.items()},
+            note.text if note else "",
+            quizzes.submitted_quizzes(current_user.id),
+        )
+    return cache[lesson_id]
+
+
+def quiz_history(quiz_id: str) -> quizzes.History:
+    if not current_user.is_authenticated:
+        return quizzes.History([])
+    cache = g.setdefault("_quiz_history", {})
+    if quiz_id not in cache:
+        cache[quiz_id] = quizzes.history(current_user.id, quiz_id)
+    return cache[quiz_id]
+
+
+def learner_time(moment) -> str:
+    """A stored moment in the signed-in learner's own time zone, in the page's language."""
+    if moment is None:
+        return ""
+    zone = None
+    if current_user.is_authenticated:
+        try:
+            zone = ZoneInfo(current_user.timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            zone = None
+    return format_datetime(moment.astimezone(zone or timezone.utc), "medium", rebase=False)
