@@ -118,3 +118,25 @@ def base_url(live_server):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def learner_state(browser, live_server, tmp_path_factory) -> str:
+    """Cookies of a signed-in learner (English), for tests that only look at pages."""
+    from .helpers import sign_in
+
+    email = live_server.make_user(lang="en", name="Grace Hopper")
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        sign_in(context.new_page(), live_server, email)
+        path = tmp_path_factory.mktemp("state") / "learner.json"
+        context.storage_state(path=str(path))
+    finally:
+        context.close()
+    return str(path)
+
+
+@pytest.fixture
+def learner_page(new_context, learner_state):
+    """A page signed in as the shared learner (do not change their progress)."""
+    return new_context(storage_state=learner_state).new_page()

@@ -19,6 +19,25 @@ def assert_accessible(page: Page, what: str = "") -> None:
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA},
                                       "resultTypes": ["violations"]})
     assert results.violations_count == 0, f"{what or page.url}\n{results.generate_report()}"
+    assert unlabelled_controls(page) == [], f"{what or page.url}: form controls without a label"
+
+
+def unlabelled_controls(page: Page) -> list[str]:
+    """Visible form controls and buttons that have no accessible name."""
+    return page.evaluate("""() => {
+        const missing = [];
+        const controls = document.querySelectorAll('input:not([type=hidden]), select, textarea, button');
+        for (const el of controls) {
+            if (el.closest('[hidden]')) continue;
+            const named = (el.labels && [...el.labels].some(l => l.textContent.trim())) ||
+                (el.getAttribute('aria-label') || '').trim() ||
+                (el.getAttribute('aria-labelledby') || '').split(/\\s+/).some(id => id && document.getElementById(id)) ||
+                (el.tagName === 'BUTTON' && el.textContent.trim()) ||
+                (['submit', 'button', 'reset'].includes(el.type) && el.tagName === 'INPUT' && el.value.trim());
+            if (!named) missing.push(el.outerHTML.slice(0, 160));
+        }
+        return missing;
+    }""")
 
 
 def register(page: Page, server, lang: str, name: str = "Ada Lovelace", email: str | None = None) -> str:

@@ -1,0 +1,49 @@
+"""The main pages at phone and desktop widths: screenshots, and no sideways scrolling on a phone."""
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import LESSON_WITH_DETAILS, MODULE_1, SCREENSHOTS, horizontal_overflow, screenshot
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = (375, 1280)
+LESSON = f"/modules/{MODULE_1}/{LESSON_WITH_DETAILS}"
+PAGES = {
+    "home": "/",
+    "module": f"/modules/{MODULE_1}",
+    "lesson": LESSON,
+    "quiz-lesson": f"/modules/{MODULE_1}/john-lewis-partnership-case-study",
+    "reflection-lesson": f"/modules/{MODULE_1}/delivering-excellent-service",
+    "profile": "/profile",
+    "register": "/register",
+    "not-found": "/no-such-page",
+}
+# Polish words run longest: check the narrow layout in Polish too.
+LANG_BY_PAGE = {"register": "pl", "module": "pl"}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_main_pages_fit_the_screen(new_context, learner_state, width):
+    """Screenshots of the main pages go to test-results/screenshots/<page>-<lang>-<width>.png."""
+    page = new_context(storage_state=learner_state, viewport={"width": width, "height": 800}).new_page()
+    problems = {}
+    for name, path in PAGES.items():
+        lang = LANG_BY_PAGE.get(name, "en")
+        page.goto(f"/{lang}{path}")
+        expect(page.locator("main h1")).to_be_visible()
+        for details in page.locator("details").all():
+            details.locator("summary").click()
+        shot = screenshot(page, f"{name}-{lang}-{width}")
+        assert shot.parent == SCREENSHOTS
+        wide = horizontal_overflow(page)
+        if wide:
+            problems[name] = wide
+    assert problems == {}, f"horizontal scrolling at {width} px"
+
+
+def test_visitor_pages_fit_a_phone(new_context):
+    page = new_context(viewport={"width": 375, "height": 800}).new_page()
+    for lang, path in (("en", "/"), ("pl", "/login"), ("it", LESSON)):
+        page.goto(f"/{lang}{path}")
+        screenshot(page, f"visitor-{path.strip('/').replace('/', '-') or 'home'}-{lang}-375")
+        assert horizontal_overflow(page) == [], f"/{lang}{path}"
