@@ -1,0 +1,69 @@
+"""`python -m bench [NAME ...]`: run the benchmarks, each in its own process,
+and write bench/RESULTS.md (only when all of them ran, unless --output is
+given). Names: lesson, writes, export, reminders, startup."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import BENCHMARKS
+from .common import PROJECT_ROOT, log, machine
+from .report import render
+
+OUT_DIR = PROJECT_ROOT / "bench" / "out"
+
+
+def run_one(name: str) -> dict:
+    module, title, budget = BENCHMARKS[name]
+    out = OUT_DIR / f"{name}.json"
+    out.unlink(missing_ok=True)
+    log(f"{name}: {title} (budget {budget} s)")
+    started = time.perf_counter()
+    try:
+        subprocess.run([sys.executable, "-m", "bench.one", name, str(out)], cwd=PROJECT_ROOT,
+                       timeout=budget + 60, check=False, start_new_session=False)
+    except subprocess.TimeoutExpired:
+        log(f"{name}: killed after {budget + 60} s")
+    seconds = time.perf_counter() - started
+    if out.exists():
+        data = json.loads(out.read_text(encoding="utf-8"))
+    else:
+        data = {"name": name, "title": title, "figures": [], "notes": [], "details": {},
+                "error": f"the benchmark did not finish within {budget + 60} s", "seconds": seconds}
+    data["wall_seconds"] = seconds
+    log(f"{name}: done in {seconds:.0f} s" + (" (with an error)" if data.get("error") else ""))
+    return data
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}")
+    parser.add_argument("--output", type=Path, help="where to write the results (Markdown)")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    names = args.names or list(BENCHMARKS)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    started = time.perf_counter()
+    info = machine()
+    results = [run_one(name) for name in names]
+    total = time.perf_counter() - started
+    command = "make bench" if not args.names else "python -m bench " + " ".join(names)
+    document = render(results, info, command=command, when=datetime.now(timezone.utc), total_seconds=total)
+    (OUT_DIR / "results.json").write_text(json.dumps({"machine": info, "results": results}, indent=2, default=str))
+    output = args.output or (PROJECT_ROOT / "bench" / "RESULTS.md" if not args.names else OUT_DIR / "RESULTS.md")
+    output.write_text(document, encoding="utf-8")
+    print(document)
+    log(f"all done in {total:.0f} s; results in {output}")
+    return 1 if any(r.get("error") for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

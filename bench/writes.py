@@ -1,0 +1,370 @@
+"""2. Concurrent learners completing lessons and submitting quizzes against
+SQLite in WAL mode, through the app's own functions: writes per second, and
+proof that none failed or was lost (rows counted straight from the file).
+
+Each learner goes through the whole course as the views would make them:
+every lesson completed (course.learn.progress.set_lesson_complete), every
+required reflection answered and every quiz in a lesson submitted
+(course.activities: reflections.save_answers, quizzes.record_attempt, then
+completion.after_quiz / refresh_lesson), and each module's final quiz
+failed once, then passed. Self-assessed answers get the learner's verdict.
+
+Baseline: the same work done by one learner at a time (one process, one
+thread), in the same run. Concurrent: PROCESSES processes (like gunicorn's
+workers) of THREADS threads each, every thread a learner at a time.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import shutil
+import sqlite3
+import threading
+import time
+import traceback
+from collections import Counter
+
+from .common import PASSWORD, Deadline, Figure, Result, Workspace, log, percentile
+
+PROCESSES = 4
+THREADS = 4
+LEARNERS_CONCURRENT = 32     # shared out over PROCESSES x THREADS
+LEARNERS_SERIAL = 4
+LANGS = ("en", "it", "es", "pl")
+
+
+# -- one learner -----------------------------------------------------------------
+
+def _right_answers(quiz) -> dict:
+    responses = {}
+    for question in quiz.questions:
+        if question.type == "text":
+            if question.accepted_answers:
+                responses[question.id] = question.accepted_answers[0]
+            elif question.keywords:
+                responses[question.id] = " ".join(question.keywords)
+            else:
+                responses[question.id] = "My own answer, to compare with the model answer."
+        else:
+            responses[question.id] = tuple(o.id for o in question.options if o.correct)
+    return responses
+
+
+def _wrong_answers(quiz) -> dict:
+    responses = {}
+    for question in quiz.questions:
+        if question.type == "text":
+            responses[question.id] = "I am not sure."
+        else:
+            wrong = [o.id for o in question.options if not o.correct] or [question.options[0].id]
+            responses[question.id] = (wrong[0],)
+    return responses
+
+
+class Learner:
+    """One learner's way through the course, timing each write and
+    tallying what it has stored (to check against the rows afterwards)."""
+
+    def __init__(self, app, user_id: int, lang: str, latencies: dict, tally: Counter):
+        self.app, self.user_id, self.lang = app, user_id, lang
+        self.latencies, self.tally = latencies, tally
+        try:
+            from course.activities import completion, quizzes, reflections
+        except ImportError:  # before the activities area landed
+            completion = quizzes = reflections = None
+        self.completion, self.quizzes, self.reflections = completion, quizzes, reflections
+
+    def _timed(self, kind: str, function, *args, **kwargs):
+        start = time.perf_counter()
+        value = function(*args, **kwargs)
+        self.latencies.setdefault(kind, []).append((time.perf_counter() - start) * 1000)
+        self.tally[f"op:{kind}"] += 1
+        return value
+
+    def submit(self, user, view, quiz, module_id: str, responses: dict) -> None:
+        if self.quizzes is None:
+            self._timed("quiz attempt", self._bare_attempt, quiz, module_id, responses)
+            from course.learn import progress
+            progress.update_completion(user, view, module_id)
+            return
+        token = self.quizzes.new_token()
+        attempt, created = self._timed("quiz attempt", self.quizzes.record_attempt, self.user_id, quiz,
+                                       module_id, self.lang, token, responses)
+        if created:
+            self.tally["quiz_attempts"] += 1
+            self.tally["quiz_answers"] += len(quiz.questions)
+        for answer in list(attempt.answers):
+            if answer.self_assessed and answer.correct is None:
+                right = responses is not None and responses.get(answer.question_id) != "I am not sure."
+                self._timed("quiz verdict", self.quizzes.set_verdict, attempt, answer.question_id, right,
+                            quiz.pass_mark)
+        self.completion.after_quiz(user, view, quiz.id, module_id)
+
+    def _bare_attempt(self, quiz, module_id, responses):
+        """QuizAttempt rows as the activities service will store them."""
+        import json
+        import secrets
+
+        from course.extensions import db
+        from course.models import QuizAnswer, QuizAttempt
+
+        right = _right_answers(quiz)
+        correct = sum(1 for q in quiz.questions if responses[q.id] == right[q.id])
+        attempt = QuizAttempt(user_id=self.user_id, module_id=module_id, quiz_id=quiz.id, lang=self.lang,
+                              submission_token=secrets.token_urlsafe(24), score=100.0 * correct / len(quiz.questions),
+                              correct_count=correct, question_count=len(quiz.questions),
+                              passed=correct * 100 >= quiz.pass_mark * len(quiz.questions))
+        for q in quiz.questions:
+            attempt.answers.append(QuizAnswer(question_id=q.id, response=json.dumps(responses[q.id]),
+                                              correct=responses[q.id] == right[q.id]))
+        db.session.add(attempt)
+        db.session.commit()
+        self.tally["quiz_attempts"] += 1
+        self.tally["quiz_answers"] += len(quiz.questions)
+
+    def run(self) -> None:
+        from course.content import get_content
+        from course.extensions import db
+        from course.learn import progress
+        from course.models import User
+
+        with self.app.app_context():
+            try:
+                user = db.session.get(User, self.user_id)
+                view = get_content().course(self.lang)
+                for module in view.modules:
+                    for ref in module.published_lessons():
+                        required = ref.lesson.required_activities
+                        if not required or self.completion is None:
+                            self._timed("lesson complete", progress.set_lesson_complete, user, view, ref)
+                            self.tally["lessons"] += 1
+                            continue
+                        self._timed("lesson open", progress.record_open, user, ref)
+                        for block in required:
+                            if block.type == "reflection":
+                                answers = {p.id: f"My answer to {p.id}, learner {self.user_id}." for p in block.prompts}
+                                self._timed("reflection", self.reflections.save_answers, self.user_id, ref, block,
+                                            answers)
+                                self.tally["reflection_answers"] += len(answers)
+                                self.completion.refresh_lesson(user, view, ref)
+                            elif block.type == "quiz":
+                                found = view.quiz(block.quiz)
+                                quiz, quiz_module = found
+                                self.submit(user, view, quiz, quiz_module, _right_answers(quiz))
+                        self.tally["lessons"] += 1
+                    final = module.final_quiz
+                    self.submit(user, view, final, module.id, _wrong_answers(final))
+                    self.submit(user, view, final, module.id, _right_answers(final))
+                self.tally["learners_done"] += 1
+            except Exception:  # noqa: BLE001 - every failure is counted and reported
+                self.tally["failures"] += 1
+                self.tally.setdefault("errors", [])
+                self.latencies.setdefault("_errors", []).append(traceback.format_exc(limit=6))
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+
+# -- processes and threads ------------------------------------------------------
+
+def _worker(config: dict, learners: list[tuple[int, str]], threads: int, ready, go, out, stop_at: float):
+    """One process, like a gunicorn worker: its own app, `threads` learners at a time."""
+    try:
+        from course import create_app
+
+        app = create_app(config)
+        pending = queue.Queue()
+        for item in learners:
+            pending.put(item)
+        latencies: dict = {}
+        tally: Counter = Counter()
+        lock = threading.Lock()
+
+        def thread_main():
+            mine_lat: dict = {}
+            mine_tally: Counter = Counter()
+            while time.time() < stop_at:
+                try:
+                    user_id, lang = pending.get_nowait()
+                except queue.Empty:
+                    break
+                Learner(app, user_id, lang, mine_lat, mine_tally).run()
+            with lock:
+                tally.update(mine_tally)
+                for kind, values in mine_lat.items():
+                    latencies.setdefault(kind, []).extend(values)
+
+        ready.put("ready")
+        go.wait(timeout=300)
+        workers = [threading.Thread(target=thread_main) for _ in range(threads)]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+        out.put({"tally": dict(tally), "latencies": latencies, "ended": time.perf_counter()})
+    except Exception:  # noqa: BLE001
+        ready.put("ready")
+        out.put({"tally": {"failures": 1}, "latencies": {"_errors": [traceback.format_exc(limit=8)]},
+                 "ended": time.perf_counter()})
+
+
+def _make_learners(ws: Workspace, count: int, prefix: str) -> list[tuple[int, str]]:
+    from course.auth.accounts import create_user
+    from course.extensions import db
+
+    app = ws.create_app()
+    out = []
+    with app.app_context():
+        for n in range(count):
+            lang = LANGS[n % len(LANGS)]
+            user = create_user(f"{prefix}{n}@bench.example", PASSWORD, name=f"Learner {n}", lang=lang,
+                               confirmed=True)
+            out.append((user.id, lang))
+        db.session.remove()
+        db.engine.dispose()
+    return out
+
+
+def scenario(ws: Workspace, learners: list, processes: int, threads: int, deadline: Deadline) -> dict:
+    ctx = mp.get_context("fork")
+    ready, out, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    shares = [learners[i::processes] for i in range(processes)]
+    stop_at = time.time() + max(10.0, deadline.left() - 20)
+    children = [ctx.Process(target=_worker, args=(ws.config(), share, threads, ready, go, out, stop_at))
+                for share in shares if share]
+    for child in children:
+        child.start()
+    for _ in children:
+        ready.get(timeout=max(30, deadline.left()))
+    started = time.perf_counter()
+    go.set()
+    reports = [out.get(timeout=max(30, deadline.left() + 30)) for _ in children]
+    elapsed = max(r["ended"] for r in reports) - started
+    for child in children:
+        child.join(timeout=30)
+    tally: Counter = Counter()
+    latencies: dict = {}
+    for report in reports:
+        tally.update(report["tally"])
+        for kind, values in report["latencies"].items():
+            latencies.setdefault(kind, []).extend(values)
+    ops = sum(v for k, v in tally.items() if k.startswith("op:"))
+    return {"elapsed": elapsed, "ops": ops, "rate": ops / elapsed if elapsed else 0.0, "tally": tally,
+            "latencies": latencies, "learners": len(learners), "processes": len(children), "threads": threads}
+
+
+def count_rows(ws: Workspace, user_ids: list[int]) -> dict:
+    """What is really in the file, read with the sqlite3 module (not the app)."""
+    marks = ",".join("?" * len(user_ids))
+    conn = sqlite3.connect(ws.db_path)
+    try:
+        def one(sql):
+            return conn.execute(sql.replace("{ids}", marks), user_ids).fetchone()[0]
+        return {
+            "lessons": one("SELECT COUNT(*) FROM lesson_progress WHERE completed_at IS NOT NULL AND user_id IN ({ids})"),
+            "quiz_attempts": one("SELECT COUNT(*) FROM quiz_attempts WHERE user_id IN ({ids})"),
+            "quiz_answers": one("SELECT COUNT(*) FROM quiz_answers a JOIN quiz_attempts t ON t.id = a.attempt_id "
+                                "WHERE t.user_id IN ({ids})"),
+            "reflection_answers": one("SELECT COUNT(*) FROM reflection_answers WHERE user_id IN ({ids})"),
+            "module_completions": one("SELECT COUNT(*) FROM module_completions WHERE user_id IN ({ids})"),
+            "courses_completed": one("SELECT COUNT(*) FROM users WHERE course_completed_at IS NOT NULL AND id IN ({ids})"),
+            "journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0],
+        }
+    finally:
+        conn.close()
+
+
+def check(run: dict, rows: dict, modules: int) -> tuple[int, int, list[str]]:
+    """(failed, lost, problems): failures reported by the learners, and rows
+    the learners stored that are not in the file."""
+    tally = run["tally"]
+    failed = tally.get("failures", 0)
+    lost = 0
+    problems = []
+    done = tally.get("learners_done", 0)
+    expected = {
+        "lessons": tally.get("lessons", 0),
+        "quiz_attempts": tally.get("quiz_attempts", 0),
+        "quiz_answers": tally.get("quiz_answers", 0),
+        "reflection_answers": tally.get("reflection_answers", 0),
+        "module_completions": done * modules,
+        "courses_completed": done,
+    }
+    for key, want in expected.items():
+        have = rows[key]
+        if have < want:
+            lost += want - have
+            problems.append(f"{key}: {want} stored by the learners, {have} in the file")
+        elif have > want and key in ("quiz_attempts", "quiz_answers"):
+            problems.append(f"{key}: {have} in the file, more than the {want} stored")
+    return failed, lost, problems
+
+
+def run(result: Result, deadline: Deadline) -> None:
+    with Workspace("writes") as ws:
+        ws.migrate()
+        template = ws.root / "template.sqlite3"
+        shutil.copy(ws.db_path, template)
+        app = ws.create_app()
+        with app.app_context():
+            from course.content import get_content
+            view = get_content().course("en")
+            modules = len(view.modules)
+            lessons = sum(len(m.published_lessons()) for m in view.modules)
+        try:
+            import course.activities.quizzes  # noqa: F401
+            result.details["quiz_path"] = "course.activities (record_attempt, after_quiz, save_answers)"
+        except ImportError:
+            result.details["quiz_path"] = "QuizAttempt rows (the activities area has not landed)"
+
+        serial_learners = _make_learners(ws, LEARNERS_SERIAL, "serial")
+        log(f"serial: {LEARNERS_SERIAL} learners, one at a time")
+        serial = scenario(ws, serial_learners, 1, 1, Deadline(min(60, deadline.left() / 3)))
+        serial_rows = count_rows(ws, [u for u, _ in serial_learners])
+
+        concurrent_learners = _make_learners(ws, LEARNERS_CONCURRENT, "concurrent")
+        log(f"concurrent: {LEARNERS_CONCURRENT} learners, {PROCESSES} processes x {THREADS} threads")
+        concurrent = scenario(ws, concurrent_learners, PROCESSES, THREADS, Deadline(deadline.left() - 10))
+        rows = count_rows(ws, [u for u, _ in concurrent_learners])
+
+    failed, lost, problems = check(concurrent, rows, modules)
+    s_failed, s_lost, s_problems = check(serial, serial_rows, modules)
+    result.add(Figure("writes per second, 16 learners at once", concurrent["rate"], "writes/s",
+                      "one learner at a time", serial["rate"], "higher"))
+    result.add(Figure("failed writes", failed + s_failed, "", better="lower", target="zero",
+                      met=failed + s_failed == 0))
+    result.add(Figure("lost writes (stored but not in the file)", lost + s_lost, "", better="lower", target="zero",
+                      met=lost + s_lost == 0))
+    all_lat = [v for k, vs in concurrent["latencies"].items() if not k.startswith("_") for v in vs]
+    serial_lat = [v for k, vs in serial["latencies"].items() if not k.startswith("_") for v in vs]
+    result.add(Figure("p99 latency of one write, concurrent", percentile(all_lat, 0.99), "ms",
+                      "one learner at a time", percentile(serial_lat, 0.99), "lower"))
+    result.details["journal_mode"] = rows["journal_mode"]
+    result.details["course"] = f"{modules} modules, {lessons} lessons per learner"
+    result.details["concurrent"] = (f"{concurrent['learners']} learners over {concurrent['processes']} processes x "
+                                    f"{concurrent['threads']} threads; {concurrent['ops']} writes in "
+                                    f"{concurrent['elapsed']:.1f} s; learners finished: "
+                                    f"{concurrent['tally'].get('learners_done', 0)}")
+    result.details["serial"] = (f"{serial['learners']} learners, one at a time; {serial['ops']} writes in "
+                                f"{serial['elapsed']:.1f} s")
+    result.details["rows_in_file"] = [{"what": k, "stored by learners": v, "in the file": rows[k]}
+                                      for k, v in {
+                                          "lessons": concurrent["tally"].get("lessons", 0),
+                                          "quiz_attempts": concurrent["tally"].get("quiz_attempts", 0),
+                                          "quiz_answers": concurrent["tally"].get("quiz_answers", 0),
+                                          "reflection_answers": concurrent["tally"].get("reflection_answers", 0),
+                                          "module_completions": concurrent["tally"].get("learners_done", 0) * modules,
+                                          "courses_completed": concurrent["tally"].get("learners_done", 0),
+                                      }.items()]
+    result.details["latency_by_write"] = [
+        {"write": kind, "count": len(values), "p50_ms": round(percentile(values, 0.5), 1),
+         "p99_ms": round(percentile(values, 0.99), 1)}
+        for kind, values in sorted(concurrent["latencies"].items()) if not kind.startswith("_")
+    ]
+    if concurrent["tally"].get("learners_done", 0) < concurrent["learners"]:
+        result.notes.append(f"only {concurrent['tally'].get('learners_done', 0)} of {concurrent['learners']} "
+                            "learners finished within the time budget")
+    errors = concurrent["latencies"].get("_errors", []) + serial["latencies"].get("_errors", [])
+    if errors:
+        result.notes.append(f"{len(errors)} learner(s) failed; first error:\n{errors[0]}")
+    result.notes += problems + s_problems
