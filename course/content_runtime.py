@@ -1,26 +1,60 @@
-"""Keep the loaded course on the app: load once, reload on demand."""
+"""Keep the loaded course on the app: load once, reload on demand.
+
+Reloading reaches every worker process and every app server: a reload (the
+instructors' "Reload content" button or `flask course reload`) first loads
+the content in the process that runs it, and only if it is valid bumps the
+`content_generation` value in the `scheduler_state` table. Each worker
+compares that value with the one it loaded, at most once every
+CONTENT_CHECK_SECONDS (default 2) and only when it serves a request: one
+primary-key read, so the cost is nil. A worker whose reload fails keeps the
+course it has and logs the problems. In debug mode, edits to the YAML files
+also show up on the next request, without the button.
+"""
+import secrets
 import threading
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
-from .content import ContentError, load_content
+from .content import Content, ContentError, load_content
 from .content.markdown import render, render_inline
+from .extensions import db
+from .models import SchedulerState, utcnow
 
+GENERATION_KEY = "content_generation"
+CHECK_SECONDS_DEFAULT = 2.0
 _lock = threading.Lock()
+
+
+@dataclass
+class ContentState:
+    """What this process knows about the content it serves."""
+
+    loaded_at: object = field(default_factory=utcnow)
+    generation: str | None = None      # None until first compared with the database
+    next_check: float = 0.0            # time.monotonic() of the next comparison
+    problems: tuple = ()               # of the last failed reload, if any
+    warmed: bool = False               # Markdown rendering started
 
 
 def fingerprint(root: Path) -> tuple:
     """What changes when any content file changes (names, sizes, times)."""
     items = []
     for path in sorted(root.rglob("*.yaml")):
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
         items.append((str(path), stat.st_size, stat.st_mtime_ns))
     return tuple(items)
 
 
-def _warm_markdown(content) -> None:
-    """Render every Markdown text once, at load time, never per request."""
+def _warm_markdown(content: Content) -> None:
+    """Render every Markdown text once, so that requests find it rendered."""
     for view in (content.course(lang) for lang in content.trees):
         for module in view.modules:
             for outcome in module.module.learning_outcomes:
@@ -33,51 +67,125 @@ def _warm_markdown(content) -> None:
                         render_inline(item)
 
 
-#: The last course loaded from each folder, with its fingerprint. Content is
-#: immutable, so apps created in one process (tests, reloads) share it while
-#: the files are unchanged.
-_loaded: dict[Path, tuple[tuple, object]] = {}
-
-
-def _load(root: Path):
-    stamp = fingerprint(root)
-    cached = _loaded.get(root)
-    if cached and cached[0] == stamp:
-        return cached[1], stamp
-    content = load_content(root)
-    _warm_markdown(content)
-    _loaded[root] = (stamp, content)
-    return content, stamp
+def _warm_in_background(content: Content) -> None:
+    """Render the Markdown in a background thread: start-up stays quick, and a
+    request that comes first renders (and caches) what it needs itself."""
+    threading.Thread(target=_warm_markdown, args=(content,), name="aula-markdown", daemon=True).start()
 
 
 def init_app(app: Flask) -> None:
-    """Load the course; invalid content raises ContentError and stops start-up."""
-    root = Path(app.config["CONTENT_DIR"]).resolve()
-    content, stamp = _load(root)
-    app.extensions["aula.content"] = content
-    app.extensions["aula.content_fingerprint"] = stamp
+    """Load the course; invalid content raises ContentError and stops start-up.
+
+    Only errors stop it: a lesson not yet translated is shown in English.
+    """
+    root = Path(app.config["CONTENT_DIR"])
+    app.extensions["aula.content"] = load_content(root)
+    app.extensions["aula.content_state"] = ContentState()
     if app.debug:
+        app.extensions["aula.content_fingerprint"] = fingerprint(root)
         app.before_request(reload_if_changed)
+    app.before_request(follow_generation)
+    # Command-line tools never render Markdown: a server warms the cache
+    # once it serves its first request.
+    app.before_request(_warm_once)
+
+
+def _warm_once() -> None:
+    mine = state()
+    if not mine.warmed:
+        with _lock:
+            if mine.warmed:
+                return
+            mine.warmed = True
+        _warm_in_background(current_app.extensions["aula.content"])
+
+
+def state() -> ContentState:
+    return current_app.extensions["aula.content_state"]
 
 
 def reload_content() -> list:
-    """Load the course again. Returns the problems; on errors the old course stays."""
+    """Load the course again in this process. Returns the problems; on
+    errors the old course stays in place."""
     app = current_app._get_current_object()
-    root = Path(app.config["CONTENT_DIR"]).resolve()
+    root = Path(app.config["CONTENT_DIR"])
     with _lock:
         try:
-            content, stamp = _load(root)
+            content = load_content(root)
         except ContentError as exc:
+            app.extensions["aula.content_state"].problems = tuple(exc.problems)
             return exc.problems
+        render.cache_clear()  # forget the texts of the old course
+        render_inline.cache_clear()
         app.extensions["aula.content"] = content
-        app.extensions["aula.content_fingerprint"] = stamp
+        _warm_in_background(content)
+        current = app.extensions["aula.content_state"]
+        current.loaded_at, current.problems = utcnow(), ()
+        if app.debug:
+            app.extensions["aula.content_fingerprint"] = fingerprint(root)
         return []
+
+
+def reload_everywhere() -> list:
+    """Reload here and, when the content is valid, tell every other worker.
+    Returns the problems (none when the new content is in place)."""
+    problems = reload_content()
+    if not problems:
+        state().generation = bump_generation()
+    return problems
+
+
+def bump_generation() -> str:
+    """Record a new content generation; every worker reloads when it sees it."""
+    value = f"{int(time.time())}-{secrets.token_hex(4)}"
+    for _attempt in range(3):
+        row = db.session.get(SchedulerState, GENERATION_KEY)
+        if row is None:
+            db.session.add(SchedulerState(name=GENERATION_KEY, value=value))
+        else:
+            row.value = value
+        try:
+            db.session.commit()
+            return value
+        except SQLAlchemyError:  # another process created the row at the same moment
+            db.session.rollback()
+    raise RuntimeError("could not record the content generation")
+
+
+def follow_generation() -> None:
+    """Reload when another process announced new content (checked at most
+    every CONTENT_CHECK_SECONDS)."""
+    mine = state()
+    now = time.monotonic()
+    if now < mine.next_check:
+        return
+    mine.next_check = now + float(current_app.config.get("CONTENT_CHECK_SECONDS", CHECK_SECONDS_DEFAULT))
+    try:
+        row = db.session.get(SchedulerState, GENERATION_KEY)
+        value, changed_at = (row.value, row.updated_at) if row else (None, None)
+    except SQLAlchemyError:  # no table yet (before `db upgrade`), or the database is away
+        db.session.rollback()
+        return
+    if value is None or value == mine.generation:
+        return
+    first_look = mine.generation is None
+    mine.generation = value
+    # A fresh worker loaded the files at start-up; it reloads only if the
+    # announcement may be newer than that (a minute's margin for clock skew).
+    if first_look and changed_at is not None and changed_at < mine.loaded_at - timedelta(minutes=1):
+        return
+    problems = reload_content()
+    for problem in problems:
+        current_app.logger.error("content reload (generation %s): %s", value, problem)
 
 
 def reload_if_changed() -> None:
     """In debug mode, edits to the YAML show up on the next request."""
-    root = Path(current_app.config["CONTENT_DIR"]).resolve()
+    root = Path(current_app.config["CONTENT_DIR"])
     if fingerprint(root) != current_app.extensions.get("aula.content_fingerprint"):
         problems = reload_content()
+        if problems:
+            # Do not try again on every request until the files change again.
+            current_app.extensions["aula.content_fingerprint"] = fingerprint(root)
         for problem in problems:
             current_app.logger.error("content: %s", problem)

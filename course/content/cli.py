@@ -1,7 +1,8 @@
-"""`flask course ...`: check the course and print the lesson format.
+"""`flask course ...`: check the course, print its format, reload it.
 
-Registered as a Flask CLI plugin (see pyproject.toml), so it runs without
-loading the app: it must work precisely when the content is broken.
+Registered as a Flask CLI plugin (see pyproject.toml), so `validate` and
+`schema` run without loading the app: they must work precisely when the
+content is broken (the app refuses to start then).
 """
 import json
 import os
@@ -11,36 +12,96 @@ from pathlib import Path
 import click
 
 from ..config import PROJECT_ROOT
-from .schema import lesson_format_schema
-from .validate import validate_path
+from .hashes import fix_hashes
+from .loader import ContentError, display_path
+from .schema import KINDS, lesson_format_schema
+from .validate import content_root_of, validate_path
 
 
-@click.group("course", help="Check the course content and print its format.")
+def _content_dir() -> Path:
+    return Path(os.environ.get("CONTENT_DIR", PROJECT_ROOT / "content"))
+
+
+@click.group("course", help="Check the course content, print its format, reload it.")
 def course_cli():
     pass
 
 
-@course_cli.command("validate")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
-def validate(path: Path | None):
-    """Check a content folder (default CONTENT_DIR) or one lesson file.
-
-    Prints one `path:line: message` per problem; exits 1 if there is any error.
-    """
-    target = path or Path(os.environ.get("CONTENT_DIR", PROJECT_ROOT / "content"))
-    if not target.exists():
-        raise click.BadParameter(f"{target} does not exist", param_hint="PATH")
-    problems = validate_path(target)
+def _print_problems(problems) -> int:
+    """Print every problem on stdout; return how many are not warnings."""
     for problem in problems:
         click.echo(str(problem))
-    errors = [p for p in problems if p.level != "warning"]
+    return sum(1 for p in problems if p.level != "warning")
+
+
+@course_cli.command("validate")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--fix-hashes", "fix", is_flag=True,
+              help="First record in each translation (or only in PATH's) that it is up to date with its "
+                   "English file (the translation_of: line).")
+def validate(path: Path | None, fix: bool):
+    """Check a content folder (default CONTENT_DIR) or one content file.
+
+    Prints one `path:line: message` per problem and exits 1 if any is an
+    error; warnings (`path:line: warning: ...`) alone exit 0.
+    """
+    target = path or _content_dir()
+    if not target.exists():
+        raise click.BadParameter(f"{target} does not exist", param_hint="PATH")
+    if fix:
+        root = target if target.is_dir() else content_root_of(target)
+        if root is None:
+            raise click.BadParameter(f"{target} is not inside a content folder (content/<lang>/...)",
+                                     param_hint="PATH")
+        changes, fix_problems = fix_hashes(root, None if target.is_dir() else target)
+        for change in changes:
+            was = f"was {change.old}" if change.old else "added"
+            click.echo(f"{display_path(change.path)}: translation_of: {change.new} ({was})", err=True)
+        if not changes and not fix_problems:
+            click.echo("Every translation hash was already up to date.", err=True)
+        if _print_problems(fix_problems):
+            sys.exit(1)
+    problems = validate_path(target)
+    errors = _print_problems(problems)
+    warnings = len(problems) - errors
+    noted = f" ({warnings} warning(s))" if warnings else ""
     if errors:
-        click.echo(f"{len(errors)} problem(s) found.", err=True)
+        click.echo(f"{errors} problem(s) found{noted}.", err=True)
         sys.exit(1)
-    click.echo("The course is valid." if target.is_dir() else f"{target} is valid.", err=True)
+    what = "The course" if target.is_dir() else display_path(target)
+    click.echo(f"{what} is valid{noted}.", err=True)
 
 
 @course_cli.command("schema")
-def schema():
+@click.option("--kind", type=click.Choice(("any",) + KINDS), default="any", show_default=True,
+              help="One kind of file only (for editors that map a schema per file pattern).")
+def schema(kind: str):
     """Print the JSON Schema of the lesson format (for editors' YAML plugins)."""
-    click.echo(json.dumps(lesson_format_schema(), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(lesson_format_schema(None if kind == "any" else kind), indent=2, ensure_ascii=False))
+
+
+@course_cli.command("reload")
+@click.pass_context
+def reload(ctx: click.Context):
+    """Check the content, then make every running server reload it.
+
+    Each server picks the new content up within a few seconds (it compares
+    a content generation kept in the database); the old course stays in
+    place if the new content has errors.
+    """
+    from flask.cli import ScriptInfo
+
+    info = ctx.ensure_object(ScriptInfo)
+    try:
+        app = info.load_app()
+    except ContentError as exc:
+        _print_problems(exc.problems)
+        click.echo(f"{len(exc.problems)} problem(s) found: the running servers keep the course they have.", err=True)
+        sys.exit(1)
+    from ..content_runtime import CHECK_SECONDS_DEFAULT, bump_generation
+
+    with app.app_context():
+        generation = bump_generation()
+        seconds = app.config.get("CONTENT_CHECK_SECONDS", CHECK_SECONDS_DEFAULT)
+    click.echo(f"The content is valid. Every running server reloads it within {seconds:g} seconds "
+               f"(generation {generation}).", err=True)
