@@ -58,6 +58,13 @@ class LiveServer:
         with self.app.test_request_context(f"/{lang}/"), force_locale(lang):
             return gettext(message, **variables)
 
+    def percent(self, lang: str, fraction: float) -> str:
+        """A fraction as the app shows it in `lang` (60%, 60 %, ...)."""
+        from flask_babel import force_locale, format_percent
+
+        with self.app.test_request_context(f"/{lang}/"), force_locale(lang):
+            return format_percent(fraction)
+
     def course(self, lang: str):
         """The course as the app serves it in `lang` (titles to look for on the pages)."""
         from course.content import get_content
