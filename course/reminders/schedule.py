@@ -126,6 +126,9 @@ def due_ranges(zone_name: str, start: datetime, end: datetime) -> list[DueRange]
     if end <= start:
         return []
     tz = zone(zone_name)
+    steady = _steady_offset(tz, start, end)
+    if steady is not None:
+        return _ranges_at_offset(zone_name, start + steady, end + steady)
     # One day of margin each side: a gap or a repeated hour can move a due
     # time across local midnight.
     day = start.astimezone(tz).date() - timedelta(days=1)
@@ -138,6 +141,40 @@ def due_ranges(zone_name: str, start: datetime, end: datetime) -> list[DueRange]
             if first <= last:
                 ranges.append(DueRange(zone_name, day, first, last))
         day += timedelta(days=1)
+    return ranges
+
+
+def _steady_offset(tz: ZoneInfo, start: datetime, end: datetime) -> timedelta | None:
+    """The zone's UTC offset if it is the same from a day before `start` to a
+    day after `end` (no clock change near the window), else None."""
+    if end - start > timedelta(days=2):
+        return None
+    probes = (start - timedelta(days=1), start, end, end + timedelta(days=1))
+    offsets = {probe.astimezone(tz).utcoffset() for probe in probes}
+    if len(offsets) != 1:
+        return None
+    # Two changes that cancel out within a few days would fool the probes:
+    # make sure with the midpoints too.
+    middle = start + (end - start) / 2
+    for probe in (start - timedelta(hours=12), middle, end + timedelta(hours=12)):
+        if probe.astimezone(tz).utcoffset() not in offsets:
+            return None
+    return offsets.pop()
+
+
+def _ranges_at_offset(zone_name: str, start_local: datetime, end_local: datetime) -> list[DueRange]:
+    """The ranges when wall-clock time is UTC plus a fixed offset: every whole
+    minute in (start_local, end_local], split by local date."""
+    start_local = start_local.replace(tzinfo=None)
+    end_local = end_local.replace(tzinfo=None)
+    first = start_local.replace(second=0, microsecond=0) + timedelta(minutes=1)  # strictly after the start
+    last = end_local.replace(second=0, microsecond=0)
+    ranges = []
+    while first <= last:
+        day_end = datetime.combine(first.date(), time(23, 59))
+        stop = min(last, day_end)
+        ranges.append(DueRange(zone_name, first.date(), first.hour * 60 + first.minute, stop.hour * 60 + stop.minute))
+        first = day_end + timedelta(minutes=1)
     return ranges
 
 

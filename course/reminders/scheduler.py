@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import and_, distinct, func, insert, literal, or_, select, update
+from sqlalchemy import and_, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content import get_content
@@ -120,16 +120,17 @@ def _iso(moment: datetime) -> str:
 
 
 def last_tick() -> datetime | None:
+    """The moment the last tick covered up to (None before the first tick)."""
     value = db.session.scalar(select(SchedulerState.value).where(SchedulerState.name == LAST_TICK))
+    if value is None:
+        _create_last_tick_row()
     if not value:
         return None
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
 
 
-def _ensure_last_tick_row() -> None:
+def _create_last_tick_row() -> None:
     """The state row exists (empty until the first tick), so ticks only UPDATE it."""
-    if db.session.scalar(select(func.count()).where(SchedulerState.name == LAST_TICK)):
-        return
     db.session.add(SchedulerState(name=LAST_TICK, value=""))
     try:
         db.session.commit()
@@ -144,6 +145,7 @@ def _advance_last_tick(now: datetime) -> None:
         update(SchedulerState)
         .where(SchedulerState.name == LAST_TICK, SchedulerState.value < value)
         .values(value=value, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -213,7 +215,6 @@ def _insert_ignoring_duplicates(rows: list[dict]) -> None:
 
 def record_due(now: datetime, report: TickReport) -> None:
     """Record every slot that fell due since the last tick: queued, or missed if too late."""
-    _ensure_last_tick_row()
     late = now - grace()
     start = last_tick() or late
     start = max(start, now - timedelta(days=_setting("REMINDER_LOOKBACK_DAYS")))
@@ -221,9 +222,7 @@ def record_due(now: datetime, report: TickReport) -> None:
         db.session.commit()
         return
     report.window = (start, now)
-    zones = list(db.session.scalars(
-        select(distinct(User.timezone)).where(*eligible())
-    ))
+    zones = list(db.session.scalars(select(User.timezone).where(*eligible()).distinct()))
     created = now
     for a, b in split_window(start, now):
         rows = []
@@ -246,7 +245,17 @@ def record_due(now: datetime, report: TickReport) -> None:
 def expire(now: datetime, report: TickReport) -> None:
     """Give up on slots past their window, and on sends that were interrupted."""
     late = now - grace()
-    base = update(ReminderDelivery).where(ReminderDelivery.status == "queued", ReminderDelivery.due_at < late)
+    stale = now - timedelta(minutes=_setting("REMINDER_SENDING_TIMEOUT_MINUTES"))
+    anything = db.session.scalar(
+        select(ReminderDelivery.id).where(or_(
+            and_(ReminderDelivery.status == "queued", ReminderDelivery.due_at < late),
+            and_(ReminderDelivery.status == "sending", ReminderDelivery.claimed_at < stale),
+        )).limit(1)
+    )
+    if anything is None:
+        return
+    base = (update(ReminderDelivery).where(ReminderDelivery.status == "queued", ReminderDelivery.due_at < late)
+            .execution_options(synchronize_session=False))
     result = db.session.execute(
         base.where(ReminderDelivery.last_error.is_(None))
         .values(status="missed", next_attempt_at=None, last_error="not sent: no scheduler ran in time")
@@ -258,10 +267,10 @@ def expire(now: datetime, report: TickReport) -> None:
                 last_error=literal("gave up retrying: ") + ReminderDelivery.last_error)
     )
     report.failed += result.rowcount or 0
-    stale = now - timedelta(minutes=_setting("REMINDER_SENDING_TIMEOUT_MINUTES"))
     result = db.session.execute(
         update(ReminderDelivery)
         .where(ReminderDelivery.status == "sending", ReminderDelivery.claimed_at < stale)
+        .execution_options(synchronize_session=False)
         .values(status="failed", next_attempt_at=None,
                 last_error="interrupted while sending; not sent again so that it cannot arrive twice")
     )
@@ -295,6 +304,7 @@ def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
         update(ReminderDelivery)
         .where(ReminderDelivery.id.in_(ids), ReminderDelivery.status == "queued")
         .values(status="sending", claimed_by=token, claimed_at=now, attempts=ReminderDelivery.attempts + 1)
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
     rows = db.session.execute(
@@ -305,9 +315,13 @@ def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
     return [Claimed(*row) for row in rows]
 
 
-def retry_delay(attempts: int) -> timedelta:
+def retry_delay(attempts: int, max_minutes: int = DEFAULTS["REMINDER_RETRY_MAX_MINUTES"]) -> timedelta:
     """Back-off after the n-th failed attempt: 1, 2, 4, 8, 16 minutes, then the maximum."""
-    return timedelta(minutes=min(2 ** min(max(attempts - 1, 0), 10), _setting("REMINDER_RETRY_MAX_MINUTES")))
+    return timedelta(minutes=min(2 ** min(max(attempts - 1, 0), 10), max_minutes))
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return retry_delay(attempts, _setting("REMINDER_RETRY_MAX_MINUTES"))
 
 
 class _Outcomes:
@@ -329,7 +343,7 @@ class _Outcomes:
 
 
 def _retry_or_give_up(slot: Claimed, now: datetime, reason: str, out: _Outcomes, report: TickReport) -> None:
-    when = now + retry_delay(slot.attempts)
+    when = now + _retry_delay(slot.attempts)
     if when > slot.due_at + grace():
         out.add(id=slot.id, status="failed", next_attempt_at=None,
                 last_error=f"gave up after {slot.attempts} attempts: {reason}"[:2000])
@@ -398,7 +412,7 @@ def send_claimed(slots: list[Claimed], now: datetime, mailer, report: TickReport
                 # The server cannot be used: the rest of the batch waits too,
                 # without counting an attempt it did not make.
                 later = slots[index + 1:]
-                _release(later, out, now + retry_delay(1), exc.reason)
+                _release(later, out, now + _retry_delay(1), exc.reason)
                 report.retrying += len(later)
                 out.flush()
                 return False

@@ -52,10 +52,13 @@ class SMTPServer:
 
     def start(self):
         self.controller.start()
+        self.running = True
         return self
 
     def stop(self):
-        self.controller.stop()
+        if getattr(self, "running", False):
+            self.running = False
+            self.controller.stop()
 
     @property
     def messages(self):
