@@ -117,7 +117,7 @@ def test_an_answer_over_the_limit_is_explained_and_kept(client, learner, db_rows
     # In Polish, through autosave.
     response = client.post(reflection_url("pl", FACE), json={"answers": {"situation": too_long}})
     assert response.status_code == 422
-    assert "10 000" in response.get_json()["errors"]["situation"]
+    assert "10\u00a0000" in response.get_json()["errors"]["situation"]
     assert "za długi" in response.get_json()["message"]
 
 
