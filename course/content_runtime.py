@@ -73,16 +73,33 @@ def _warm_in_background(content: Content) -> None:
     threading.Thread(target=_warm_markdown, args=(content,), name="aula-markdown", daemon=True).start()
 
 
+#: The last course loaded from each folder, with its fingerprint. Content is
+#: immutable, so apps created in one process (tests, reloads) share it while
+#: the files are unchanged.
+_loaded: dict[Path, tuple[tuple, Content]] = {}
+
+
+def _load(root: Path) -> tuple[Content, tuple]:
+    stamp = fingerprint(root)
+    cached = _loaded.get(root)
+    if cached and cached[0] == stamp:
+        return cached[1], stamp
+    content = load_content(root)
+    _loaded[root] = (stamp, content)
+    return content, stamp
+
+
 def init_app(app: Flask) -> None:
     """Load the course; invalid content raises ContentError and stops start-up.
 
     Only errors stop it: a lesson not yet translated is shown in English.
     """
-    root = Path(app.config["CONTENT_DIR"])
-    app.extensions["aula.content"] = load_content(root)
+    root = Path(app.config["CONTENT_DIR"]).resolve()
+    content, stamp = _load(root)
+    app.extensions["aula.content"] = content
+    app.extensions["aula.content_fingerprint"] = stamp
     app.extensions["aula.content_state"] = ContentState()
     if app.debug:
-        app.extensions["aula.content_fingerprint"] = fingerprint(root)
         app.before_request(reload_if_changed)
     app.before_request(follow_generation)
     # Command-line tools never render Markdown: a server warms the cache
@@ -108,21 +125,21 @@ def reload_content() -> list:
     """Load the course again in this process. Returns the problems; on
     errors the old course stays in place."""
     app = current_app._get_current_object()
-    root = Path(app.config["CONTENT_DIR"])
+    root = Path(app.config["CONTENT_DIR"]).resolve()
+    current = app.extensions["aula.content_state"]
     with _lock:
         try:
-            content = load_content(root)
+            content, stamp = _load(root)
         except ContentError as exc:
-            app.extensions["aula.content_state"].problems = tuple(exc.problems)
+            current.problems = tuple(exc.problems)
             return exc.problems
-        render.cache_clear()  # forget the texts of the old course
-        render_inline.cache_clear()
+        if content is not app.extensions["aula.content"]:
+            render.cache_clear()  # forget the texts of the old course
+            render_inline.cache_clear()
+            _warm_in_background(content)
         app.extensions["aula.content"] = content
-        _warm_in_background(content)
-        current = app.extensions["aula.content_state"]
+        app.extensions["aula.content_fingerprint"] = stamp
         current.loaded_at, current.problems = utcnow(), ()
-        if app.debug:
-            app.extensions["aula.content_fingerprint"] = fingerprint(root)
         return []
 
 
@@ -181,11 +198,12 @@ def follow_generation() -> None:
 
 def reload_if_changed() -> None:
     """In debug mode, edits to the YAML show up on the next request."""
-    root = Path(current_app.config["CONTENT_DIR"])
-    if fingerprint(root) != current_app.extensions.get("aula.content_fingerprint"):
+    root = Path(current_app.config["CONTENT_DIR"]).resolve()
+    stamp = fingerprint(root)
+    if stamp != current_app.extensions.get("aula.content_fingerprint"):
         problems = reload_content()
         if problems:
             # Do not try again on every request until the files change again.
-            current_app.extensions["aula.content_fingerprint"] = fingerprint(root)
+            current_app.extensions["aula.content_fingerprint"] = stamp
         for problem in problems:
             current_app.logger.error("content: %s", problem)
