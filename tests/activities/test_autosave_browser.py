@@ -1,0 +1,83 @@
+"""Autosave in a real browser: saved while typing, a failed save shown and
+retried, an over-long answer explained and kept, notes too."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import base_url, browser_type_launch_args, live_server  # noqa: F401  (fixtures)
+from tests.e2e.helpers import sign_in
+
+pytestmark = pytest.mark.e2e
+
+M1 = "external-customers"
+LESSON = "delivering-excellent-service"
+SAVE_URL = re.compile(r"/reflections/face-to-face$")
+
+
+def answers(server, email, prompt_id):
+    rows = server.query("SELECT a.text FROM reflection_answers a JOIN users u ON u.id = a.user_id "
+                        "WHERE u.email = :e AND a.prompt_id = :p", e=email, p=prompt_id)
+    return [r[0] for r in rows]
+
+
+def test_answers_are_saved_while_typing_and_retried(page, live_server):
+    email = live_server.make_user(lang="it")
+    sign_in(page, live_server, email, lang="it")
+    page.goto(f"/it/modules/{M1}/{LESSON}")
+    blocks = live_server.course("it").lesson(LESSON).lesson.blocks
+    face = next(b for b in blocks if b.id == "face-to-face")
+    section = page.locator("#b-face-to-face")
+    status = section.get_by_role("status")
+
+    # Typing is enough: no button press.
+    section.get_by_label(face.prompts[0].label, exact=True).press_sequentially("Un acquisto", delay=20)
+    expect(status).to_have_text(live_server.tr("it", "Saved"))
+    assert answers(live_server, email, face.prompts[0].id) == ["Un acquisto"]
+
+    # The network fails: the learner is told, and the save is retried when it comes back.
+    failing = {"count": 0}
+
+    def fail(route):
+        failing["count"] += 1
+        route.abort()
+
+    page.route(SAVE_URL, fail)
+    situation = section.get_by_label(face.prompts[1].label, exact=True)
+    situation.fill("Alla cassa del supermercato")
+    expect(status).to_have_text(live_server.tr("it", "Not saved, retrying…"))
+    assert answers(live_server, email, face.prompts[1].id) == []
+    page.unroute(SAVE_URL)
+    expect(status).to_have_text(live_server.tr("it", "Saved"), timeout=15_000)
+    assert failing["count"] >= 1
+    assert answers(live_server, email, face.prompts[1].id) == ["Alla cassa del supermercato"]
+    expect(situation).to_have_value("Alla cassa del supermercato")
+
+    # Too long: explained, marked invalid, and the text stays in the box.
+    long_text = "x" * 10_001
+    behaviours = section.get_by_label(face.prompts[2].label, exact=True)
+    behaviours.fill(long_text)
+    expect(status).to_contain_text("10.000")  # the limit, written the Italian way
+    expect(behaviours).to_have_attribute("aria-invalid", "true")
+    expect(behaviours).to_have_value(long_text)
+    assert answers(live_server, email, face.prompts[2].id) == []
+    behaviours.fill("Gentile e veloce")
+    expect(status).to_have_text(live_server.tr("it", "Saved"))
+    expect(behaviours).not_to_have_attribute("aria-invalid", "true")
+
+    # After a reload, everything typed is there.
+    page.reload()
+    expect(page.locator("#b-face-to-face").get_by_label(face.prompts[2].label, exact=True)).to_have_value("Gentile e veloce")
+
+
+def test_notes_are_saved_while_typing(page, live_server):
+    email = live_server.make_user(lang="es")
+    sign_in(page, live_server, email, lang="es")
+    page.goto(f"/es/modules/{M1}/{LESSON}")
+    box = page.locator("#notes")
+    box.get_by_label(live_server.tr("es", "Private notes on this lesson")).fill("Repasar la red de servicio")
+    expect(box.get_by_role("status")).to_have_text(live_server.tr("es", "Saved"))
+    rows = live_server.query("SELECT n.text FROM notes n JOIN users u ON u.id = n.user_id WHERE u.email = :e", e=email)
+    assert [r[0] for r in rows] == ["Repasar la red de servicio"]
+    page.goto("/es/my/notes")
+    expect(page.locator("main")).to_contain_text("Repasar la red de servicio")
