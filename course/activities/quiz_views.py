@@ -96,7 +96,7 @@ def _take(view, quiz, module):
                            back_url=back_url, back_label=back_label), status
 
 
-@bp.get("/quizzes/<quiz_id>/attempts/<int:attempt_id>")
+@bp.get("/quizzes/<quiz_id>/attempts/<int(max=2147483647):attempt_id>")
 @login_required
 def attempt(quiz_id: str, attempt_id: int):
     view, quiz, module = _quiz_or_404(quiz_id)
@@ -112,7 +112,7 @@ def attempt(quiz_id: str, attempt_id: int):
                            back_url=back_url, back_label=back_label, form=CsrfForm())
 
 
-@bp.post("/quizzes/<quiz_id>/attempts/<int:attempt_id>/verdict")
+@bp.post("/quizzes/<quiz_id>/attempts/<int(max=2147483647):attempt_id>/verdict")
 @login_required
 def verdict(quiz_id: str, attempt_id: int):
     view, quiz, module = _quiz_or_404(quiz_id)
