@@ -72,9 +72,9 @@ def _message(user: User, subject: str, text: str, html: str, now: datetime) -> E
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = make_msgid("aula", domain=site_host())
     msg["Auto-Submitted"] = "auto-generated"
-    msg["Content-Language"] = user.lang
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    msg["Content-Language"] = user.lang  # after the parts: set_content() drops Content-* headers
     return msg
 
 
