@@ -5,7 +5,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from .conftest import LANGS, PASSWORD, SCREENSHOTS, unique_email  # noqa: F401
+from .conftest import LANGS, PASSWORD, SCREENSHOTS, unique_email  # noqa: F401  (used by the tests)
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 _axe = Axe()
@@ -91,3 +91,59 @@ def horizontal_overflow(page: Page) -> list[str]:
 def progress_value(page: Page, scope: str = "") -> int:
     """The value of the first progress bar (in `scope`), 0 to 100."""
     return int(page.locator(f"{scope} progress".strip()).first.get_attribute("value"))
+
+
+_FOCUS_JS = r"""(target) => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return {here: false, visible: true, what: 'body'};
+    const s = getComputedStyle(el);
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                                         .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    let bg = [255, 255, 255];
+    for (let node = el.parentElement; node; node = node.parentElement) {
+        const c = rgb(getComputedStyle(node).backgroundColor);
+        if (c.length >= 3 && (c.length === 3 || c[3] > 0)) { bg = c; break; }
+    }
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    // WCAG 2.4.7 and 1.4.11: a focus ring at least 2px wide, with 3:1 contrast against the page behind it.
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && ratio(rgb(s.outlineColor), bg) >= 3;
+        const r = el.getBoundingClientRect();
+    const onScreen = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 &&
+                     r.top < window.innerHeight && r.left < window.innerWidth;
+    const what = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                 ' "' + (el.textContent || el.value || el.name || '').trim().slice(0, 40) + '"' +
+                 (outline ? '' : ' (no visible outline)') + (onScreen ? '' : ' (off screen)');
+    return {here: el === target, visible: Boolean(outline && onScreen), what: what};
+}"""
+
+
+class Keyboard:
+    """Move through a page with Tab alone, checking at every stop that the focus is visible."""
+
+    def __init__(self, page: Page, limit: int = 200):
+        self.page = page
+        self.limit = limit
+        self.invisible: list[str] = []   # focus stops without a visible focus indicator
+        self.stops = 0
+
+    def tab_to(self, target, key: str = "Tab") -> None:
+        target = target.first
+        expect(target).to_be_attached()
+        for _ in range(self.limit):
+            self.page.keyboard.press(key)
+            self.stops += 1
+            state = target.evaluate(_FOCUS_JS)
+            if not state["visible"]:
+                self.invisible.append(f"{self.page.url}: {state['what']}")
+            if state["here"]:
+                return
+        raise AssertionError(f"{target} not reached with {key} after {self.limit} presses on {self.page.url}")
+
+    def activate(self, target, key: str = "Enter") -> None:
+        self.tab_to(target)
+        self.page.keyboard.press(key)
+
+    def type_into(self, target, text: str) -> None:
+        self.tab_to(target)
+        self.page.keyboard.type(text)
