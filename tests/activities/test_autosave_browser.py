@@ -81,3 +81,44 @@ def test_notes_are_saved_while_typing(page, live_server):
     assert [r[0] for r in rows] == ["Repasar la red de servicio"]
     page.goto("/es/my/notes")
     expect(page.locator("main")).to_contain_text("Repasar la red de servicio")
+
+
+def test_activity_pages_are_accessible(page, live_server):
+    """WCAG 2.1 AA on the pages this area adds, errors and self-assessment included."""
+    from tests.e2e.helpers import assert_accessible
+
+    email = live_server.make_user(lang="pl")
+    sign_in(page, live_server, email, lang="pl")
+    tr = lambda message: live_server.tr("pl", message)  # noqa: E731
+
+    # A quiz sent with a question unanswered: the errors are tied to the questions.
+    page.goto("/pl/quizzes/customer-needs-self-check")
+    page.locator("main form.quiz-form").get_by_role("button", name=tr("Submit answers")).click()
+    expect(page.locator(".form-errors")).to_be_visible()
+    assert_accessible(page, "quiz with errors")
+
+    # Answer everything; the free-text answer waits for the learner's verdict.
+    quiz, _ = live_server.course("pl").quiz("customer-needs-self-check")
+    for q in quiz.questions:
+        if q.type == "text":
+            page.locator(f'textarea[name="q-{q.id}"]').fill("Moja odpowiedź")
+        else:
+            page.locator(f'input[name="q-{q.id}"][value="{q.options[0].id}"]').check()
+    page.locator("main form.quiz-form").get_by_role("button", name=tr("Submit answers")).click()
+    expect(page.locator(".verdict-form")).to_be_visible()
+    assert_accessible(page, "results waiting for a verdict")
+    page.get_by_role("button", name=tr("Yes, I got it")).click()
+    expect(page.locator(".verdict-form")).to_have_count(0)
+
+    # The exercise's own page, and the feedback form with an error.
+    page.goto(f"/pl/modules/{M1}/{LESSON}/reflections/face-to-face")
+    assert_accessible(page, "reflection page")
+    page.goto("/pl/modules/external-customers/feedback")
+    page.get_by_role("button", name=tr("Send feedback")).click()
+    expect(page.locator("#rating-error")).to_be_visible()
+    assert_accessible(page, "feedback with an error")
+    page.get_by_label("4", exact=True).check()
+    page.get_by_role("button", name=tr("Send feedback")).click()
+    for url in ("/pl/my/reflections", "/pl/my/notes", f"/pl/modules/{M1}"):
+        page.goto(url)
+        assert_accessible(page, url)
