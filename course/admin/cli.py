@@ -1,0 +1,131 @@
+"""`flask export completions`, and the one export function the web shares."""
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from ..content import get_content
+from . import audit, formats, records
+from .filters import FORMATS, FilterError, Filters, check_filters
+
+
+def module_ids() -> list[str]:
+    return [module.id for module in get_content().course("en").modules]
+
+
+def export_chunks(fmt: str, filters: Filters, counter: list | None = None) -> Iterator[str]:
+    """The completion records in one format, as text chunks, streamed.
+
+    Nothing is read until the first chunk is asked for. `counter`, if given,
+    is a one-item list that ends up holding the number of records read.
+    """
+    content = get_content()
+    rows = records.completion_rows(records.module_specs(content), filters)
+    if counter is not None:
+        rows = _counted(rows, counter)
+    if fmt == "csv":
+        return formats.csv_chunks(rows)
+    if fmt == "jsonl":
+        return formats.jsonl_chunks(rows)
+    if fmt == "xapi":
+        catalogue = formats.XapiCatalogue.build(content, current_app.config["BASE_URL"])
+        return formats.xapi_chunks(rows, catalogue)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _counted(rows, counter: list):
+    counter[:] = [0]
+    for row in rows:
+        counter[0] += 1
+        yield row
+
+
+def download_name(fmt: str, filters: Filters, today: date | None = None) -> str:
+    """e.g. completions-2026-03-31-complaints-it.csv"""
+    parts = ["completions", (today or date.today()).isoformat()]
+    parts += [v for v in (filters.module, filters.lang) if v]
+    return "-".join(parts) + "." + formats.EXTENSIONS[fmt]
+
+
+class OutputError(click.ClickException):
+    """The output file cannot be written; nothing is left behind."""
+
+
+def write_atomically(path: Path, chunks) -> None:
+    """Write to a temporary file in the same folder, then rename it into place.
+
+    On any failure the temporary file is removed and an existing file at
+    `path` is left as it was.
+    """
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+export_cli = AppGroup("export", help="Export data.")
+
+
+@export_cli.command("completions")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
+              help="csv (spreadsheets), jsonl (JSON Lines) or xapi (xAPI 1.0.3 statements).")
+@click.option("--module", metavar="ID", help="Only this module.")
+@click.option("--lang", metavar="L", help="Only learners with this course language (it, es, pl, en).")
+@click.option("--since", metavar="DATE", help="Only modules completed on or after this day (YYYY-MM-DD, UTC).")
+@click.option("--until", metavar="DATE", help="Only modules completed on or before this day (YYYY-MM-DD, UTC).")
+@click.option("--output", "-o", metavar="FILE", type=click.Path(dir_okay=True, path_type=Path),
+              help="Write to this file (replaced in one step) instead of standard output.")
+def completions(fmt, module, lang, since, until, output):
+    """Export the completion records: one per learner and module."""
+    try:
+        filters = check_filters(module_ids(), module=module, lang=lang, since=since, until=until)
+    except FilterError as exc:
+        raise click.UsageError("\n".join(f"--{field}: {message}" for field, message in exc.errors.items()))
+    counter = [0]
+    chunks = export_chunks(fmt, filters, counter)
+    if output is None:
+        _to_stdout(chunks)
+    else:
+        write_atomically(output, chunks)
+    audit.record(None, "export", format=fmt, filters=filters.as_dict(), records=counter[0],
+                 output=str(output) if output else "stdout")
+    if output is not None:
+        click.echo(f"Wrote {counter[0]} records to {output}.", err=True)
+
+
+def _to_stdout(chunks) -> None:
+    stream = click.get_text_stream("stdout")
+    try:
+        for chunk in chunks:
+            stream.write(chunk)
+        stream.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(1)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(export_cli)

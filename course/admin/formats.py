@@ -1,0 +1,243 @@
+"""Completion records as CSV, JSON Lines and xAPI 1.0.3 statements.
+
+Each formatter takes an iterable of record rows (tuples in
+records.COLUMNS + records.EXTRA order) and yields text chunks as it goes, so
+a download or a file grows while the database is still being read.
+"""
+import csv
+import io
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..i18n import LANGUAGES
+from .records import COLUMNS
+
+#: Rows formatted per chunk of output.
+CHUNK_ROWS = 500
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+    "xapi": "application/json; charset=utf-8",
+}
+EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "xapi": "xapi.json"}
+
+# A spreadsheet reads a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Neutralise a text cell a spreadsheet would run as a formula (OWASP: prefix a quote)."""
+    if value and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def iso(moment) -> str | None:
+    """An aware UTC datetime as ISO 8601 with a Z, to the second."""
+    return None if moment is None else moment.isoformat(timespec="seconds")[:19] + "Z"
+
+
+def iso_ms(moment) -> str | None:
+    """The same, to the millisecond (the precision an LRS keeps)."""
+    if moment is None:
+        return None
+    return moment.isoformat(timespec="milliseconds")[:23] + "Z"
+
+
+def score(value) -> float | int | None:
+    """A percentage rounded to two decimals (100.0 -> 100)."""
+    if value is None:
+        return None
+    value = round(float(value), 2)
+    return int(value) if value.is_integer() else value
+
+
+def _chunks(lines: Iterable[str], head: str = "", tail: str = "") -> Iterator[str]:
+    """Join lines into chunks of CHUNK_ROWS; `head` goes out at once."""
+    if head:
+        yield head
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= CHUNK_ROWS:
+            yield "".join(batch)
+            batch.clear()
+    if batch or tail:
+        yield "".join(batch) + tail
+
+
+# -- CSV -------------------------------------------------------------------
+
+def _csv_cells(row) -> tuple:
+    (learner_id, name, email, lang, zone, registered, module_id, title, lessons_done, lessons_total,
+     activities_done, activities_total, best, attempts, passed, started, completed, course_completed) = row[:18]
+    best = score(best)
+    return (learner_id, spreadsheet_safe(name), spreadsheet_safe(email), lang, spreadsheet_safe(zone),
+            iso(registered), module_id, spreadsheet_safe(title), lessons_done, lessons_total,
+            activities_done, activities_total, "" if best is None else best, attempts,
+            "true" if passed else "false", iso(started), iso(completed), iso(course_completed))
+
+
+def csv_chunks(rows: Iterable) -> Iterator[str]:
+    """RFC 4180: a header row, CRLF line ends, fields quoted only where needed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    yield buffer.getvalue()
+    batch = []
+    for row in rows:
+        batch.append(_csv_cells(row))
+        if len(batch) >= CHUNK_ROWS:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(batch)
+            batch.clear()
+            yield buffer.getvalue()
+    if batch:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(batch)
+        yield buffer.getvalue()
+
+
+# -- JSON Lines ------------------------------------------------------------
+
+def record_dict(row) -> dict:
+    """One record with typed values: numbers, booleans, ISO 8601 UTC times or null."""
+    (learner_id, name, email, lang, zone, registered, module_id, title, lessons_done, lessons_total,
+     activities_done, activities_total, best, attempts, passed, started, completed, course_completed) = row[:18]
+    return {
+        "learner_id": learner_id, "name": name, "email": email, "language": lang, "time_zone": zone,
+        "registered_at": iso(registered), "module_id": module_id, "module_title": title,
+        "lessons_completed": lessons_done, "lessons_total": lessons_total,
+        "activities_completed": activities_done, "activities_total": activities_total,
+        "quiz_best_score": score(best), "quiz_attempts": attempts, "quiz_passed": bool(passed),
+        "module_started_at": iso(started), "module_completed_at": iso(completed),
+        "course_completed_at": iso(course_completed),
+    }
+
+
+def jsonl_chunks(rows: Iterable) -> Iterator[str]:
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    return _chunks(dumps(record_dict(row)) + "\n" for row in rows)
+
+
+# -- xAPI 1.0.3 ------------------------------------------------------------
+
+#: Fixed forever: statement ids are uuid5(NAMESPACE, ...) so a re-export keeps them.
+STATEMENT_NAMESPACE = uuid.UUID("6b1d2f4e-52c1-5a8e-9a63-0c2f7d9e4b10")
+
+VERBS = {
+    "completed": {"id": "http://adlnet.gov/expapi/verbs/completed",
+                  "display": {"en": "completed", "it": "ha completato", "es": "completó", "pl": "ukończył(a)"}},
+    "passed": {"id": "http://adlnet.gov/expapi/verbs/passed",
+               "display": {"en": "passed", "it": "ha superato", "es": "aprobó", "pl": "zaliczył(a)"}},
+    "failed": {"id": "http://adlnet.gov/expapi/verbs/failed",
+               "display": {"en": "failed", "it": "non ha superato", "es": "no aprobó", "pl": "nie zaliczył(a)"}},
+}
+ACTIVITY_TYPES = {
+    "course": "http://adlnet.gov/expapi/activities/course",
+    "module": "http://adlnet.gov/expapi/activities/module",
+    "assessment": "http://adlnet.gov/expapi/activities/assessment",
+}
+
+
+@dataclass(frozen=True)
+class XapiCatalogue:
+    """The activities statements point at: the course, each module and its quiz."""
+
+    base_url: str
+    course: dict             # the course Activity
+    modules: dict            # module id -> module Activity
+    quizzes: dict            # module id -> final quiz Activity
+
+    @classmethod
+    def build(cls, content, base_url: str) -> "XapiCatalogue":
+        base_url = base_url.rstrip("/")
+        reference = content.course("en")
+        views = {lang: content.course(lang) for lang in LANGUAGES}
+
+        def activity(iri, kind, names):
+            return {"objectType": "Activity", "id": iri,
+                    "definition": {"type": ACTIVITY_TYPES[kind], "name": names}}
+
+        course = activity(f"{base_url}/xapi/courses/{reference.course.id}", "course",
+                          {lang: views[lang].course.title for lang in LANGUAGES})
+        modules, quizzes = {}, {}
+        for module in reference.modules:
+            iri = f"{base_url}/xapi/modules/{module.id}"
+            modules[module.id] = activity(iri, "module",
+                                          {lang: views[lang].module(module.id).module.title for lang in LANGUAGES})
+            quizzes[module.id] = activity(f"{iri}/quizzes/{module.final_quiz.id}", "assessment",
+                                          {lang: views[lang].module(module.id).final_quiz.title for lang in LANGUAGES})
+        return cls(base_url, course, modules, quizzes)
+
+    def statement_id(self, learner_id, module_id: str, verb: str) -> str:
+        return str(uuid.uuid5(STATEMENT_NAMESPACE, f"{self.base_url}|{learner_id}|{module_id}|{verb}"))
+
+    def statements(self, row) -> list[dict]:
+        """The statements one record makes: completed, and passed or failed."""
+        (learner_id, _name, _email, lang, _zone, _registered, module_id, _title, _ld, _lt, _ad, _at,
+         best, attempts, passed, _started, completed, _course_completed, passed_at, last_attempt_at) = row[:20]
+        if module_id not in self.modules:
+            return []
+        actor = {"objectType": "Agent", "account": {"homePage": self.base_url, "name": str(learner_id)}}
+        result_score = None
+        if best is not None:
+            scaled = round(float(best) / 100, 4)
+            result_score = {"scaled": scaled, "raw": score(best), "min": 0, "max": 100}
+        out = []
+        if completed is not None:
+            result = {"completion": True, "success": True}
+            if result_score:
+                result["score"] = result_score
+            out.append(self._statement(learner_id, module_id, "completed", actor, self.modules[module_id],
+                                       result, lang, [self.course], completed))
+        if attempts:
+            verb = "passed" if passed else "failed"
+            result = {"completion": True, "success": bool(passed)}
+            if result_score:
+                result["score"] = result_score
+            out.append(self._statement(learner_id, module_id, verb, actor, self.quizzes[module_id], result,
+                                       lang, [self.modules[module_id]], passed_at if passed else last_attempt_at,
+                                       grouping=[self.course]))
+        return out
+
+    def _statement(self, learner_id, module_id, verb, actor, obj, result, lang, parents, when, grouping=None):
+        context = {"platform": "Aula", "contextActivities": {"parent": [_ref(a) for a in parents]}}
+        if lang in LANGUAGES:
+            context["language"] = lang
+        if grouping:
+            context["contextActivities"]["grouping"] = [_ref(a) for a in grouping]
+        statement = {
+            "id": self.statement_id(learner_id, module_id, verb),
+            "actor": actor,
+            "verb": VERBS[verb],
+            "object": obj,
+            "result": result,
+            "context": context,
+        }
+        if when is not None:
+            statement["timestamp"] = iso_ms(when)
+        return statement
+
+
+def _ref(activity: dict) -> dict:
+    return {"objectType": "Activity", "id": activity["id"]}
+
+
+def xapi_chunks(rows: Iterable, catalogue: XapiCatalogue) -> Iterator[str]:
+    """A JSON array of statements (what an LRS takes in POST /statements)."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def lines():
+        first = True
+        for row in rows:
+            for statement in catalogue.statements(row):
+                yield ("\n" if first else ",\n") + dumps(statement)
+                first = False
+
+    return _chunks(lines(), head="[", tail="\n]\n")

@@ -1,0 +1,42 @@
+"""Forms of the admin area. The GET forms (search, export) carry no CSRF
+token: they change nothing. Every POST form does."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SearchField, SelectField, StringField
+from wtforms.validators import AnyOf, Length
+
+from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from ..models import ROLES
+from .accounts import ROLE_LABELS
+
+
+class GetForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+
+class SearchForm(GetForm):
+    q = SearchField(_l("Name or email"), validators=[Length(max=200, message=_l("Use at most 200 characters."))])
+    role = SelectField(_l("Role"), validate_choice=False,
+                       choices=lambda: [("", _l("All roles"))] + [(r, ROLE_LABELS[r]) for r in ROLES])
+
+
+class ExportForm(GetForm):
+    module = SelectField(_l("Module"), validate_choice=False)
+    lang = SelectField(_l("Learners' language"), validate_choice=False,
+                       choices=lambda: [("", _l("All languages"))] + [(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
+    since = StringField(_l("Completed from"), render_kw={"type": "date", "placeholder": "YYYY-MM-DD"})
+    until = StringField(_l("Completed until"), render_kw={"type": "date", "placeholder": "YYYY-MM-DD"})
+
+
+class FeedbackFilterForm(GetForm):
+    module = SelectField(_l("Module"), validate_choice=False)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=lambda: [(r, ROLE_LABELS[r]) for r in ROLES], validate_choice=False,
+                       validators=[AnyOf(ROLES, message=_l("Choose a role: learner, instructor or administrator."))])
+
+
+class StatusForm(FlaskForm):
+    action = HiddenField(validators=[AnyOf(["deactivate", "reactivate"])])

@@ -1,0 +1,121 @@
+"""Quiz insight and module feedback: aggregates over every learner."""
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select
+
+from ..content import CourseView
+from ..extensions import db
+from ..models import ModuleFeedback, QuizAnswer, QuizAttempt, User
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    question: object      # content Question
+    answered: int         # learners who answered it in any attempt
+    judged: int           # first attempts with a verdict (self-assessment may be pending)
+    right_first: int      # of those, right
+
+    @property
+    def share_right(self) -> float | None:
+        return self.right_first / self.judged if self.judged else None
+
+
+@dataclass(frozen=True)
+class QuizStats:
+    quiz: object          # content Quiz
+    module: object        # ModuleView
+    final: bool
+    learners: int
+    attempts: int
+    passed: int           # learners who passed at least once
+    questions: tuple
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.learners if self.learners else None
+
+
+def course_quizzes(view: CourseView):
+    """(quiz, module, is final) in course order: lesson quizzes, then the module quiz."""
+    for module in view.modules:
+        seen = set()
+        for ref in module.published_lessons():
+            for block in ref.lesson.activities:
+                if block.type == "quiz" and block.quiz not in seen:
+                    seen.add(block.quiz)
+                    found = view.quiz(block.quiz)
+                    if found:
+                        yield found[0], module, False
+        yield module.final_quiz, module, True
+
+
+def quiz_stats(view: CourseView) -> list[QuizStats]:
+    """Per quiz and question: learners who answered, share right at the first attempt."""
+    learner = select(User.id).where(User.role == "learner")
+    first = (select(func.min(QuizAttempt.id).label("id"))
+             .where(QuizAttempt.user_id.in_(learner))
+             .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id).subquery("first"))
+    is_first = first.c.id.is_not(None)
+    per_question = db.session.execute(
+        select(
+            QuizAttempt.quiz_id, QuizAnswer.question_id,
+            func.count(func.distinct(QuizAttempt.user_id)),
+            func.sum(case((and_(is_first, QuizAnswer.correct.is_not(None)), 1), else_=0)),
+            func.sum(case((and_(is_first, QuizAnswer.correct.is_(True)), 1), else_=0)),
+        )
+        .select_from(QuizAnswer)
+        .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id)
+        .outerjoin(first, first.c.id == QuizAttempt.id)
+        .where(QuizAttempt.user_id.in_(learner))
+        .group_by(QuizAttempt.quiz_id, QuizAnswer.question_id)
+    ).all()
+    questions = {(quiz_id, qid): (answered, judged or 0, right or 0)
+                 for quiz_id, qid, answered, judged, right in per_question}
+    per_quiz = {quiz_id: (learners, attempts, passed) for quiz_id, learners, attempts, passed in db.session.execute(
+        select(
+            QuizAttempt.quiz_id,
+            func.count(func.distinct(QuizAttempt.user_id)),
+            func.count(QuizAttempt.id),
+            func.count(func.distinct(case((QuizAttempt.passed, QuizAttempt.user_id)))),
+        ).where(QuizAttempt.user_id.in_(learner)).group_by(QuizAttempt.quiz_id)
+    )}
+    result = []
+    for quiz, module, final in course_quizzes(view):
+        learners, attempts, passed = per_quiz.get(quiz.id, (0, 0, 0))
+        stats = tuple(QuestionStats(q, *questions.get((quiz.id, q.id), (0, 0, 0))) for q in quiz.questions)
+        result.append(QuizStats(quiz, module, final, learners, attempts, passed, stats))
+    return result
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    module: object        # ModuleView
+    count: int
+    average: float | None
+    ratings: dict         # rating 1-5 -> count
+
+
+def feedback_summary(view: CourseView) -> list[FeedbackSummary]:
+    """Per module: how many ratings, their average and spread."""
+    rows = db.session.execute(
+        select(ModuleFeedback.module_id, ModuleFeedback.rating, func.count())
+        .group_by(ModuleFeedback.module_id, ModuleFeedback.rating)).all()
+    by_module: dict = {}
+    for module_id, rating, count in rows:
+        by_module.setdefault(module_id, {})[rating] = count
+    result = []
+    for module in view.modules:
+        ratings = {r: by_module.get(module.id, {}).get(r, 0) for r in range(1, 6)}
+        count = sum(ratings.values())
+        average = sum(r * n for r, n in ratings.items()) / count if count else None
+        result.append(FeedbackSummary(module, count, average, ratings))
+    return result
+
+
+def feedback_query(module_id: str | None = None):
+    """Feedback entries with their learner, newest first."""
+    stmt = (select(ModuleFeedback, User).join(User, User.id == ModuleFeedback.user_id)
+            .order_by(ModuleFeedback.created_at.desc(), ModuleFeedback.id.desc()))
+    if module_id:
+        stmt = stmt.where(ModuleFeedback.module_id == module_id)
+    return stmt

@@ -1,0 +1,205 @@
+"""Completion records: one row per learner and module, from ONE query.
+
+Totals (lessons, activities) come from the loaded course; what each learner
+did is counted by the database in grouped subqueries, joined to every
+learner x module pair. The rows are streamed (`yield_per`), so memory stays
+flat whatever the number of learners. Portable SQL: SQLite and PostgreSQL.
+"""
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, Select, String, and_, case, false, func, literal, or_, select, true, union_all
+
+from ..content import Content
+from ..extensions import db
+from ..i18n import LANGUAGES
+from ..models import LessonProgress, ModuleCompletion, QuizAttempt, ReflectionAnswer, User
+from .filters import Filters
+
+#: The documented columns of a record, in order (see README, "Completion records").
+COLUMNS = (
+    "learner_id", "name", "email", "language", "time_zone", "registered_at",
+    "module_id", "module_title", "lessons_completed", "lessons_total",
+    "activities_completed", "activities_total", "quiz_best_score", "quiz_attempts",
+    "quiz_passed", "module_started_at", "module_completed_at", "course_completed_at",
+)
+#: Two more values each row carries, for the xAPI statements' timestamps.
+EXTRA = ("quiz_passed_at", "quiz_last_attempt_at")
+#: Rows fetched from the database at a time.
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """What the course says about one module, for the records."""
+
+    id: str
+    position: int
+    titles: dict            # lang -> title
+    lessons: tuple          # published lesson ids
+    final_quiz: str
+    quiz_activities: tuple  # quiz ids of the lessons' quiz blocks
+    reflections: tuple      # ((lesson id, exercise id, prompt ids), ...)
+
+    @property
+    def activities_total(self) -> int:
+        return len(self.quiz_activities) + len(self.reflections)
+
+
+def module_specs(content: Content) -> tuple[ModuleSpec, ...]:
+    """Every module of the course, as the records count it (drafts left out)."""
+    reference = content.course("en")
+    specs = []
+    for module in reference.modules:
+        lessons = module.published_lessons()
+        quizzes, reflections = [], []
+        for ref in lessons:
+            for block in ref.lesson.activities:
+                if block.type == "quiz":
+                    quizzes.append(block.quiz)
+                else:
+                    reflections.append((ref.id, block.id, tuple(p.id for p in block.prompts)))
+        titles = {lang: content.course(lang).module(module.id).module.title for lang in LANGUAGES}
+        specs.append(ModuleSpec(module.id, module.position, titles, tuple(r.id for r in lessons),
+                                module.final_quiz.id, tuple(dict.fromkeys(quizzes)), tuple(reflections)))
+    return tuple(specs)
+
+
+def _any(conditions: list):
+    return or_(*conditions) if conditions else false()
+
+
+def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
+                     user_ids: Iterable[int] | None = None) -> Select:
+    """The records as one SELECT, ordered by learner and module position."""
+    specs = [s for s in specs if filters.module in (None, s.id)]
+    module_ids = [s.id for s in specs]
+    ids = list(user_ids) if user_ids is not None else None
+
+    def narrowed(stmt, table):
+        """Each subquery reads only the modules (and learners) asked for."""
+        stmt = stmt.where(table.module_id.in_(module_ids))
+        return stmt.where(table.user_id.in_(ids)) if ids is not None else stmt
+
+    # The modules as a small literal table: id, position, totals, titles.
+    modules = union_all(*[
+        select(
+            literal(s.id, String).label("module_id"),
+            literal(s.position, Integer).label("position"),
+            literal(len(s.lessons), Integer).label("lessons_total"),
+            literal(s.activities_total, Integer).label("activities_total"),
+            *[literal(s.titles[lang], String).label(f"title_{lang}") for lang in LANGUAGES],
+        ) for s in specs
+    ]).subquery("m") if specs else None
+
+    lp = LessonProgress
+    lesson_known = _any([and_(lp.module_id == s.id, lp.lesson_id.in_(s.lessons)) for s in specs if s.lessons])
+    lessons = narrowed(select(
+        lp.user_id, lp.module_id,
+        func.sum(case((and_(lp.completed_at.is_not(None), lesson_known), 1), else_=0)).label("done"),
+        func.min(case((lesson_known, lp.first_opened_at))).label("opened_at"),
+    ), lp).group_by(lp.user_id, lp.module_id).subquery("lp")
+
+    qa = QuizAttempt
+    final = _any([and_(qa.module_id == s.id, qa.quiz_id == s.final_quiz) for s in specs])
+    activity_quiz = _any([and_(qa.module_id == s.id, qa.quiz_id.in_(s.quiz_activities))
+                          for s in specs if s.quiz_activities])
+    quizzes = narrowed(select(
+        qa.user_id, qa.module_id,
+        func.max(case((final, qa.score))).label("best"),
+        func.sum(case((final, 1), else_=0)).label("attempts"),
+        func.max(case((and_(final, qa.passed), 1), else_=0)).label("passed"),
+        func.min(case((and_(final, qa.passed), qa.submitted_at))).label("passed_at"),
+        func.max(case((final, qa.submitted_at))).label("last_at"),
+        func.min(qa.submitted_at).label("first_at"),
+        func.count(func.distinct(case((activity_quiz, qa.quiz_id)))).label("activities"),
+    ), qa).group_by(qa.user_id, qa.module_id).subquery("qa")
+
+    ra = ReflectionAnswer
+    exercises = [(s.id, lesson, exercise, prompts) for s in specs for lesson, exercise, prompts in s.reflections]
+    prompt_known = _any([and_(ra.module_id == m, ra.lesson_id == lesson, ra.exercise_id == exercise,
+                              ra.prompt_id.in_(prompts)) for m, lesson, exercise, prompts in exercises])
+    answered = narrowed(select(
+        ra.user_id, ra.module_id, ra.lesson_id, ra.exercise_id, func.count().label("answered"),
+    ), ra).where(func.trim(ra.text) != "", prompt_known).group_by(
+        ra.user_id, ra.module_id, ra.lesson_id, ra.exercise_id).subquery("answered")
+    prompts_needed = case(*[
+        (and_(answered.c.lesson_id == lesson, answered.c.exercise_id == exercise), len(prompts))
+        for _m, lesson, exercise, prompts in exercises
+    ], else_=None) if exercises else literal(None, Integer)
+    reflections = select(
+        answered.c.user_id, answered.c.module_id, func.count().label("done"),
+    ).where(answered.c.answered >= prompts_needed).group_by(
+        answered.c.user_id, answered.c.module_id).subquery("ra")
+
+    mc = ModuleCompletion
+    u = User
+    title = case(*[(u.lang == lang, modules.c[f"title_{lang}"]) for lang in LANGUAGES if lang != "en"],
+                 else_=modules.c.title_en) if specs else literal(None, String)
+    opened, first_quiz = lessons.c.opened_at, quizzes.c.first_at
+    started = case(
+        (opened.is_(None), first_quiz),
+        (first_quiz.is_(None), opened),
+        (opened <= first_quiz, opened),
+        else_=first_quiz,
+    )
+    zero = literal(0, Integer)
+    stmt = select(
+        u.id.label("learner_id"), u.name, u.email, u.lang.label("language"),
+        u.timezone.label("time_zone"), u.created_at.label("registered_at"),
+        modules.c.module_id, title.label("module_title"),
+        func.coalesce(lessons.c.done, zero).label("lessons_completed"), modules.c.lessons_total,
+        (func.coalesce(quizzes.c.activities, zero) + func.coalesce(reflections.c.done, zero)).label("activities_completed"),
+        modules.c.activities_total,
+        quizzes.c.best.label("quiz_best_score"),
+        func.coalesce(quizzes.c.attempts, zero).label("quiz_attempts"),
+        func.coalesce(quizzes.c.passed, zero).label("quiz_passed"),
+        started.label("module_started_at"),
+        mc.completed_at.label("module_completed_at"),
+        u.course_completed_at,
+        quizzes.c.passed_at.label("quiz_passed_at"),
+        quizzes.c.last_at.label("quiz_last_attempt_at"),
+    ) if specs else None
+    if stmt is None:  # no module matches: an empty result with the same columns
+        return select(*[literal(None).label(c) for c in COLUMNS + EXTRA]).where(false())
+
+    pair = and_(u.id == lessons.c.user_id, modules.c.module_id == lessons.c.module_id)
+    joined = (
+        u.__table__.join(modules, true())
+        .outerjoin(lessons, pair)
+        .outerjoin(quizzes, and_(u.id == quizzes.c.user_id, modules.c.module_id == quizzes.c.module_id))
+        .outerjoin(reflections, and_(u.id == reflections.c.user_id, modules.c.module_id == reflections.c.module_id))
+    )
+    completion = and_(u.id == mc.user_id, modules.c.module_id == mc.module_id)
+    if filters.by_completion:
+        if filters.since:
+            completion = and_(completion, mc.completed_at >= filters.completed_from)
+        if filters.until:
+            completion = and_(completion, mc.completed_at < filters.completed_before)
+        joined = joined.join(mc.__table__, completion)
+    else:
+        joined = joined.outerjoin(mc.__table__, completion)
+    stmt = stmt.select_from(joined).where(u.role == "learner")
+    if filters.lang:
+        stmt = stmt.where(u.lang == filters.lang)
+    if ids is not None:
+        stmt = stmt.where(u.id.in_(ids))
+    return stmt.order_by(u.id, modules.c.position)
+
+
+def completion_rows(specs, filters: Filters = Filters(), user_ids=None, batch: int = BATCH) -> Iterator:
+    """Stream the records as rows (tuples in COLUMNS + EXTRA order), `batch` at a time."""
+    stmt = completion_query(specs, filters, user_ids)
+    result = db.session.execute(stmt, execution_options={"yield_per": batch})
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+def count_learners(filters: Filters = Filters()) -> int:
+    """How many learners the filters keep (for the export page)."""
+    stmt = select(func.count(User.id)).where(User.role == "learner")
+    if filters.lang:
+        stmt = stmt.where(User.lang == filters.lang)
+    return db.session.scalar(stmt)
