@@ -19,7 +19,6 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(name, value)
     app.config.setdefault("MAIL_FROM", os.environ.get("MAIL_FROM", ""))
     app.register_blueprint(views.bp)
-    app.register_blueprint(views.feed_bp)
     app.register_blueprint(views.admin_bp)
     app.cli.add_command(reminders_cli)
     add_menu_item(app, "reminders.settings", _l("Reminders"), roles=("learner",))

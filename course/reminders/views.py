@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("reminders", __name__, url_prefix="/<lang>/reminders", template_folder="templates",
                static_folder="static", static_url_path="/static")
-feed_bp = Blueprint("reminders_feed", __name__, url_prefix="/calendar")
 admin_bp = Blueprint("reminders_admin", __name__, url_prefix="/<lang>/admin/reminders", template_folder="templates")
 
 RESEND_INTERVAL = 60  # seconds between two confirmation emails asked for from the page
@@ -122,7 +121,7 @@ def settings():
     if not current_user.calendar_token:
         current_user.calendar_token = new_token()
         db.session.commit()
-    feed_url = url_for("reminders_feed.feed", token=current_user.calendar_token, _external=True)
+    feed_url = url_for(".feed", token=current_user.calendar_token, _external=True)
     status = 422 if form.errors else 200
     return render_template("reminders/settings.html", form=form, days=_days_state(days), action=ActionForm(),
                            feed_url=feed_url, webcal_url="webcal://" + feed_url.split("://", 1)[1]), status
@@ -242,7 +241,7 @@ def reset_calendar():
     return redirect(url_for(".settings", _anchor="calendar"))
 
 
-@feed_bp.get("/<token>.ics")
+@bp.get("/calendar/<token>.ics")
 def feed(token: str):
     if len(token) > 64:
         abort(404)
