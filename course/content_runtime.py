@@ -143,6 +143,11 @@ def reload_content() -> list:
         return []
 
 
+def check_now() -> Content:
+    """The course in the content folder now (raises ContentError if broken)."""
+    return _load(Path(current_app.config["CONTENT_DIR"]).resolve())[0]
+
+
 def reload_everywhere() -> list:
     """Reload here and, when the content is valid, tell every other worker.
     Returns the problems (none when the new content is in place)."""

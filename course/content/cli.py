@@ -93,15 +93,16 @@ def reload(ctx: click.Context):
 
     info = ctx.ensure_object(ScriptInfo)
     try:
-        app = info.load_app()
+        app = info.load_app()  # loads the content: refuses broken content
+        from ..content_runtime import CHECK_SECONDS_DEFAULT, bump_generation, check_now
+
+        with app.app_context():
+            check_now()  # the files as they are now, even if the app was loaded earlier
+            generation = bump_generation()
+            seconds = app.config.get("CONTENT_CHECK_SECONDS", CHECK_SECONDS_DEFAULT)
     except ContentError as exc:
         _print_problems(exc.problems)
         click.echo(f"{len(exc.problems)} problem(s) found: the running servers keep the course they have.", err=True)
         sys.exit(1)
-    from ..content_runtime import CHECK_SECONDS_DEFAULT, bump_generation
-
-    with app.app_context():
-        generation = bump_generation()
-        seconds = app.config.get("CONTENT_CHECK_SECONDS", CHECK_SECONDS_DEFAULT)
     click.echo(f"The content is valid. Every running server reloads it within {seconds:g} seconds "
                f"(generation {generation}).", err=True)

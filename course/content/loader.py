@@ -169,6 +169,8 @@ def _load_module(root: Path, module_dir: Path, tree: LanguageTree, problems: lis
     display = _display(module_path, root)
     source = read_yaml(module_path, display, problems)
     module = validate_model(m.Module, source, problems) if source else None
+    if module is None:
+        tree.broken.add(("module", module_dir.name))
     if module:
         if module.id != module_dir.name:
             problems.append(Problem(display, source.line_of(("id",)), f"the module id '{module.id}' must match its folder name '{module_dir.name}'"))
@@ -195,16 +197,16 @@ def _check_list(ids: tuple, key: str, kind: str, source: Source, problems: list)
 
 def _load_item(model, path: Path, root: Path, module_id: str, into: dict, tree: LanguageTree, problems: list):
     display = _display(path, root)
-    source = read_yaml(path, display, problems)
-    if not source:
-        return
-    item = validate_model(model, source, problems)
-    if not item:
-        return
     kind = "lesson" if model is m.Lesson else "quiz"
+    source = read_yaml(path, display, problems)
+    item = validate_model(model, source, problems) if source else None
+    if not item:
+        tree.broken.add((kind, path.stem))
+        return
     check_ids(item, source, problems)
     if item.id != path.stem:
         problems.append(Problem(display, source.line_of(("id",)), f"the {kind} id '{item.id}' must match its file name '{path.stem}'"))
+        tree.broken.add((kind, path.stem))
         return
     if item.id in into:
         other = tree.sources[(kind, item.id)].path
@@ -260,7 +262,8 @@ def check_references(tree: LanguageTree, reference: LanguageTree | None, problem
     stores = {"lesson": "lessons", "quiz": "quizzes", "module": "modules"}
 
     def exists(kind: str, item_id: str) -> bool:
-        return item_id in getattr(tree, stores[kind]) or item_id in getattr(fallback, stores[kind])
+        return (item_id in getattr(tree, stores[kind]) or item_id in getattr(fallback, stores[kind])
+                or (kind, item_id) in tree.broken or (kind, item_id) in fallback.broken)
 
     def missing(kind: str, item_id: str) -> str:
         known = set(getattr(tree, stores[kind])) | set(getattr(fallback, stores[kind]))
@@ -281,12 +284,12 @@ def check_references(tree: LanguageTree, reference: LanguageTree | None, problem
         for pos, lesson_id in enumerate(module.lessons):
             if not exists("lesson", lesson_id):
                 problems.append(Problem(source.path, source.line_of(("lessons", pos)), missing("lesson", lesson_id)))
-            elif owner("lesson", lesson_id) != module_id:
+            elif owner("lesson", lesson_id) not in (None, module_id):
                 problems.append(Problem(source.path, source.line_of(("lessons", pos)), f"lesson '{lesson_id}' belongs to module '{owner('lesson', lesson_id)}'"))
         used_quizzes.add(module.final_quiz)
         if not exists("quiz", module.final_quiz):
             problems.append(Problem(source.path, source.line_of(("final_quiz",)), missing("quiz", module.final_quiz)))
-        elif owner("quiz", module.final_quiz) != module_id:
+        elif owner("quiz", module.final_quiz) not in (None, module_id):
             problems.append(Problem(source.path, source.line_of(("final_quiz",)), f"quiz '{module.final_quiz}' is in module '{owner('quiz', module.final_quiz)}'; a module's quizzes go in its own quizzes/ folder"))
         listed = set(module.lessons)
         for (kind, item_id), lesson_module in tree.module_of.items():
@@ -303,7 +306,7 @@ def check_references(tree: LanguageTree, reference: LanguageTree | None, problem
             line = source.line_of(("blocks", index, "quiz"))
             if not exists("quiz", block.quiz):
                 problems.append(Problem(source.path, line, missing("quiz", block.quiz)))
-            elif owner("quiz", block.quiz) != lesson_module:
+            elif owner("quiz", block.quiz) not in (None, lesson_module):
                 problems.append(Problem(source.path, line, f"quiz '{block.quiz}' is in module '{owner('quiz', block.quiz)}'; a lesson can only use its own module's quizzes"))
     for quiz_id in tree.quizzes:
         if quiz_id not in used_quizzes and reference is None:

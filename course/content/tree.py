@@ -18,6 +18,9 @@ class LanguageTree:
     quizzes: dict = field(default_factory=dict)
     module_of: dict = field(default_factory=dict)  # (kind, id) -> module id
     sources: dict = field(default_factory=dict)    # key -> yamlsource.Source
+    #: (kind, id) of files that exist but have errors (reported already), so
+    #: that what names them is not also told they do not exist.
+    broken: set = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,8 @@ class ModuleView:
 
     @property
     def minutes(self) -> int:
-        return sum(ref.lesson.minutes for ref in self.lessons)
+        """The estimated study time of the lessons learners see (not drafts)."""
+        return sum(ref.lesson.minutes for ref in self.lessons if not ref.lesson.is_draft)
 
     def published_lessons(self, include_drafts: bool = False) -> tuple[LessonRef, ...]:
         if include_drafts:
