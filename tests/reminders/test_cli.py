@@ -1,0 +1,114 @@
+"""`flask reminders tick` and `flask reminders run`, in-process and as real processes."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from course.config import PROJECT_ROOT
+from tests.conftest import TEST_SECRET
+
+FLASK = str(Path(sys.executable).with_name("flask"))
+
+
+@pytest.fixture
+def app_config(smtp_server):
+    return {"SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}?timeout=5"}
+
+
+def env_for(db_path, smtp_server, **extra):
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "SECRET_KEY": TEST_SECRET,
+        "SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}?timeout=5",
+        "BASE_URL": "http://aula.test",
+        "CONTENT_DIR": str(PROJECT_ROOT / "content"),
+    })
+    env.update(extra)
+    return env
+
+
+def test_tick_with_now(runner, make_user, smtp_server):
+    make_user(email="tokyo@example.com", timezone="Asia/Tokyo", lang="pl")
+    result = runner.invoke(args=["reminders", "tick", "--now", "2026-10-25T21:59:00Z"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["reminders", "tick", "--now", "2026-10-26T07:00:00+09:00"])
+    assert result.exit_code == 0, result.output
+    assert "1 sent" in result.output
+    assert len(smtp_server.messages) == 1
+
+
+def test_tick_refuses_a_bad_moment_or_smtp_url(runner, app):
+    result = runner.invoke(args=["reminders", "tick", "--now", "next tuesday"])
+    assert result.exit_code == 2 and "ISO 8601" in result.output
+    app.config["SMTP_URL"] = "smtps://h?starttls=1"
+    result = runner.invoke(args=["reminders", "tick"])
+    assert result.exit_code == 1 and "starttls" in result.output
+
+
+def test_two_schedulers_in_two_processes_send_exactly_once(app, db_path, make_user, smtp_server):
+    ids = [make_user(timezone="Europe/Rome") for _ in range(30)]
+    env = env_for(db_path, smtp_server, REMINDER_BATCH="")
+    tick = [FLASK, "--app", "app", "reminders", "tick", "--now"]
+    subprocess.run(tick + ["2026-10-26T05:59:00Z"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
+    procs = [subprocess.Popen(tick + ["2026-10-26T06:00:00Z"], env=env, cwd=PROJECT_ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    recipients = [m["To"].addresses[0].addr_spec for m in smtp_server.messages]
+    assert len(recipients) == len(ids) == len(set(recipients))
+
+
+def test_run_sends_and_stops_cleanly_on_sigterm_and_ctrl_c(app, db_path, make_user, smtp_server):
+    from course.extensions import db
+    from course.models import ReminderSchedule
+    from course.reminders.schedule import zone
+
+    uid = make_user(timezone="UTC")
+    # A reminder due now (in UTC, this minute), so `run` sends it on its first tick.
+    now = datetime.now(timezone.utc)
+    with app.app_context():
+        row = db.session.get(ReminderSchedule, (uid, now.weekday()))
+        row.enabled, row.minute = True, now.hour * 60 + now.minute
+        db.session.commit()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        proc = subprocess.Popen([FLASK, "--app", "app", "reminders", "run"], env=env_for(db_path, smtp_server),
+                                cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first_line = proc.stderr.readline()  # printed once the signal handlers are in place
+        assert "running" in first_line, first_line + proc.stderr.read()
+        deadline = time.monotonic() + 60
+        while not smtp_server.messages and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        assert smtp_server.messages
+        time.sleep(0.5)
+        started = time.monotonic()
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=20)
+        assert proc.returncode == 0, err
+        assert time.monotonic() - started < 10
+        assert "stopped" in err and "Traceback" not in err
+    assert len(smtp_server.messages) == 1  # the second run found nothing more to send
+
+
+def test_run_stops_while_waiting(app):
+    import threading
+
+    from course.reminders.cli import run_forever
+
+    stop = threading.Event()
+    ticks = []
+
+    def echo(line):
+        ticks.append(line)
+
+    timer = threading.Timer(0.5, stop.set)
+    timer.start()
+    started = time.monotonic()
+    with app.app_context():
+        run_forever(stop, echo=echo)
+    assert time.monotonic() - started < 5
