@@ -36,6 +36,8 @@ def make_app(db_path: Path, **overrides):
         "CONTENT_DIR": str(PROJECT_ROOT / "content"),
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://aula.test",
+        # Real argon2id, at a cost that suits a test suite rather than a server.
+        "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     }
     config.update(overrides)
     return create_app(config)

@@ -1,8 +1,11 @@
 """Accounts: learners, instructors and administrators."""
 from datetime import datetime
 
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,7 +14,16 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 ROLES = ("learner", "instructor", "admin")
-_hasher = PasswordHasher()
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(params: tuple) -> PasswordHasher:
+    return PasswordHasher(**dict(params))
+
+
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's defaults, or PASSWORD_HASH_PARAMS (tests make it cheap)."""
+    return _hasher_for(tuple(sorted(current_app.config.get("PASSWORD_HASH_PARAMS", {}).items())))
 
 
 class User(UserMixin, db.Model):
@@ -44,11 +56,11 @@ class User(UserMixin, db.Model):
         return self.role == "admin"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
         try:
-            return _hasher.verify(self.password_hash, password)
+            return _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
 
