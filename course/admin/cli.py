@@ -116,7 +116,7 @@ def completions(fmt, module, lang, since, until, output):
 
 
 def _to_stdout(chunks) -> None:
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     try:
         for chunk in chunks:
             stream.write(chunk)
