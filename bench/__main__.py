@@ -2,8 +2,10 @@
 and write bench/RESULTS.md (only when all of them ran, unless --output is
 given). Names: lesson, writes, export, reminders, startup."""
 import argparse
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -11,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import BENCHMARKS
-from .common import PROJECT_ROOT, log, machine
+from .common import PROJECT_ROOT, SCALE, log, machine
 from .report import render
 
 OUT_DIR = PROJECT_ROOT / "bench" / "out"
@@ -23,17 +25,29 @@ def run_one(name: str) -> dict:
     out.unlink(missing_ok=True)
     log(f"{name}: {title} (budget {budget} s)")
     started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "bench.one", name, str(out)], cwd=PROJECT_ROOT,
+                             start_new_session=True)
     try:
-        subprocess.run([sys.executable, "-m", "bench.one", name, str(out)], cwd=PROJECT_ROOT,
-                       timeout=budget + 60, check=False, start_new_session=False)
+        child.wait(timeout=budget + 20)
     except subprocess.TimeoutExpired:
-        log(f"{name}: killed after {budget + 60} s")
+        # SIGTERM first: the benchmark's clean-up (servers, temporary files)
+        # runs; then SIGKILL for whatever is left of its process group.
+        log(f"{name}: stopped after {budget + 20} s")
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
     seconds = time.perf_counter() - started
     if out.exists():
         data = json.loads(out.read_text(encoding="utf-8"))
     else:
         data = {"name": name, "title": title, "figures": [], "notes": [], "details": {},
-                "error": f"the benchmark did not finish within {budget + 60} s", "seconds": seconds}
+                "error": f"the benchmark did not finish within {budget + 20} s", "seconds": seconds}
     data["wall_seconds"] = seconds
     log(f"{name}: done in {seconds:.0f} s" + (" (with an error)" if data.get("error") else ""))
     return data
@@ -53,6 +67,8 @@ def main(argv=None) -> int:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     started = time.perf_counter()
     info = machine()
+    if SCALE != 1:
+        info["scale"] = SCALE
     results = [run_one(name) for name in names]
     total = time.perf_counter() - started
     command = "make bench" if not args.names else "python -m bench " + " ".join(names)

@@ -23,6 +23,14 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 BENCH_SECRET = "bench-secret-key-" + "b" * 40
+#: Sizes are multiplied by this (AULA_BENCH_SCALE, default 1: the sizes the
+#: issue asks for). Only for trying the benchmarks out quickly: a run with
+#: another scale says so in its results.
+SCALE = float(os.environ.get("AULA_BENCH_SCALE", "1"))
+
+
+def scaled(size: int) -> int:
+    return max(1, int(size * SCALE))
 PASSWORD = "bench password 1234"
 
 
@@ -201,8 +209,18 @@ class Run:
 
 def run_measured(args, *, timeout: float, stdout=None, stderr=None, env=None, cwd=None) -> Run:
     """Run a child process and measure it alone: wall time, CPU time and peak
-    resident memory, from os.wait4 (this child's own rusage, unaffected by
-    any other child this process has waited for)."""
+    resident memory.
+
+    The peak comes from GNU time (/usr/bin/time, installed if missing): a
+    process forked from this one would start its count from this process's
+    own memory, so os.wait4's figure is only the fallback.
+    """
+    gnu_time = ensure_tool("/usr/bin/time", "time")
+    report = None
+    if gnu_time:
+        fd, report = tempfile.mkstemp(prefix="aula-bench-time-")
+        os.close(fd)
+        args = [gnu_time, "-f", "%M %U %S", "-o", report, *args]
     start = time.perf_counter()
     process = subprocess.Popen(args, stdout=stdout, stderr=stderr, env=env, cwd=cwd, start_new_session=True)
     timed_out = threading.Event()
@@ -220,8 +238,14 @@ def run_measured(args, *, timeout: float, stdout=None, stderr=None, env=None, cw
         timer.cancel()
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(process.returncode, seconds, usage.ru_maxrss / 1024, usage.ru_utime, usage.ru_stime,
-               timed_out.is_set())
+    max_rss_kb, user, system = usage.ru_maxrss, usage.ru_utime, usage.ru_stime
+    if report:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(report).read_text().strip().splitlines()[-1].split()
+            max_rss_kb, user, system = int(fields[0]), float(fields[1]), float(fields[2])
+        Path(report).unlink(missing_ok=True)
+        # GNU time exits with the command's own exit status.
+    return Run(process.returncode, seconds, max_rss_kb / 1024, user, system, timed_out.is_set())
 
 
 def stop_process(process: subprocess.Popen, grace: float = 10.0) -> None:
@@ -308,10 +332,11 @@ class Workspace:
             self.cleanup()
 
 
-def password_hash() -> str:
-    """One argon2 hash of PASSWORD, reused for bulk-inserted learners."""
+def password_hash(app) -> str:
+    """One hash of PASSWORD by the app's own rules, reused for bulk-inserted learners."""
     from course.models import User
 
-    user = User()
-    user.set_password(PASSWORD)
-    return user.password_hash
+    with app.app_context():
+        user = User()
+        user.set_password(PASSWORD)
+        return user.password_hash

@@ -80,6 +80,8 @@ def render(results: list[dict], machine: dict, *, command: str, when, total_seco
         f"- Python {machine.get('python')} ({machine.get('implementation')}), SQLite {machine.get('sqlite')}",
         f"- Load average when the run started: {load_text}",
         "",
+        *([f"**Sizes scaled by {machine['scale']} (AULA_BENCH_SCALE): not the sizes the issue asks for.**", ""]
+          if machine.get("scale") else []),
         "Every figure is compared with a baseline measured in the same run on the same machine; "
         "the load generator, the server and the database share the same cores, so the ratios "
         "carry the meaning, not the absolute numbers.",
