@@ -129,13 +129,14 @@ def learner_role(user_id: int):
         try:
             changed = change_role(current_user, user, form.role.data)
         except AccountChangeError as exc:
-            form.role.errors.append(exc.message)
+            db.session.rollback()
+            flash(str(exc.message), "error")
         else:
             if changed:
                 flash(_("%(name)s is now: %(role)s.", name=user.name, role=ROLE_LABELS[user.role]), "success")
             else:
                 flash(_("%(name)s already had that role.", name=user.name), "info")
-            return redirect(url_for("admin.learner", user_id=user.id))
+        return redirect(url_for("admin.learner", user_id=user.id))
     db.session.rollback()
     return _learner_page(user, form, 422)
 
