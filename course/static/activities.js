@@ -122,8 +122,9 @@
     if (status >= 200 && status < 300) {
       this.retryDelay = 0;
       this.markErrors(null);
-      this.show(this.message("saved"), false);
+      // Say "Saved" only when nothing is left to send (the Save button may have asked for more meanwhile).
       if (Object.keys(this.dirty).length) this.again = true;
+      else this.show(this.message("saved"), false);
     } else if (status === 422) {
       // Too long, for example: say so; the text stays in the box and is sent again when edited.
       this.keepDirty(Object.keys(data.errors || {}).length ? Object.keys(data.errors) : keys);
