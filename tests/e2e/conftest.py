@@ -51,6 +51,20 @@ class LiveServer:
                         timezone=timezone, confirmed=True)
         return email
 
+    def complete_lesson(self, email: str, lesson_id: str) -> None:
+        """Progress made straight through the app's own rule (for pages that show others' progress)."""
+        from sqlalchemy import select
+
+        from course.content import get_content
+        from course.extensions import db
+        from course.learn.progress import set_lesson_complete
+        from course.models import User
+
+        with self.app.app_context():
+            user = db.session.scalar(select(User).where(User.email == email))
+            view = get_content().course(user.lang)
+            set_lesson_complete(user, view, view.lesson(lesson_id))
+
     def tr(self, lang: str, message: str, **variables) -> str:
         """The UI string `message` as the app shows it in `lang`."""
         from flask_babel import force_locale, gettext
@@ -98,6 +112,8 @@ def live_server(migrated_db, tmp_path_factory):
         "CONTENT_DIR": str(PROJECT_ROOT / "content"),
         "OUTBOX_DIR": str(folder / "outbox"),
         "BASE_URL": "http://127.0.0.1",
+        # Cheap password hashing (as in tests/conftest.py): dozens of accounts are made per run.
+        "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
@@ -143,7 +159,35 @@ def learner_state(browser, live_server, tmp_path_factory) -> str:
     return str(path)
 
 
+def watch_console(page) -> list[str]:
+    """Script errors and console errors (a CSP violation, a failed request) the page reports."""
+    problems: list[str] = []
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        # A page served with 404 or 422 on purpose (an error page, a form with errors) is not a problem.
+        if message.text.startswith("Failed to load resource") and message.location.get("url") == page.url:
+            return
+        problems.append(f"{page.url}: {message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+    return problems
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing the test if the browser reports an error."""
+    problems = watch_console(page)
+    yield page
+    assert problems == [], "the browser reported errors"
+
+
 @pytest.fixture
 def learner_page(new_context, learner_state):
     """A page signed in as the shared learner (do not change their progress)."""
-    return new_context(storage_state=learner_state).new_page()
+    page = new_context(storage_state=learner_state).new_page()
+    problems = watch_console(page)
+    yield page
+    assert problems == [], "the browser reported errors"

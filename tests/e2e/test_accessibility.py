@@ -1,4 +1,6 @@
 """axe-core finds no WCAG 2.1 A or AA violation on any kind of page."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -29,6 +31,16 @@ LEARNER_PAGES = {
     "reflection-lesson": REFLECTION_LESSON,
     "quiz-lesson": QUIZ_LESSON,
     "profile": "/profile",
+    # Activities.
+    "reflection-page": f"{REFLECTION_LESSON}/reflections/face-to-face",
+    "quiz-page": "/quizzes/john-lewis",
+    "module-quiz": f"/modules/{MODULE_1}/quiz",
+    "module-feedback": f"/modules/{MODULE_1}/feedback",
+    "my-reflections": "/my/reflections",
+    "my-reflections-print": "/my/reflections/print",
+    "my-notes": "/my/notes",
+    # Reminders.
+    "reminders": "/reminders/",
 }
 
 
@@ -49,7 +61,8 @@ def test_public_page_is_accessible(page, live_server, name):
 @pytest.mark.parametrize("name", LEARNER_PAGES)
 def test_learner_page_is_accessible(learner_page, name):
     learner_page.goto("/en" + LEARNER_PAGES[name])
-    expect(learner_page.locator(".site-nav form button")).to_be_visible()  # signed in
+    if name != "my-reflections-print":  # (a bare page for printing)
+        expect(learner_page.locator(".site-nav form button")).to_be_visible()  # signed in
     open_all_details(learner_page)
     assert_accessible(learner_page, f"{name} (learner)")
 
@@ -104,3 +117,21 @@ def test_skip_link_moves_focus_to_the_main_content(page):
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+def test_activity_forms_with_errors_are_accessible(learner_page):
+    """A quiz sent with no answers and feedback sent with no rating: errors tied to their fields."""
+    page = learner_page
+    page.goto("/en/quizzes/john-lewis")
+    page.locator("main form.quiz-form").get_by_role("button", name="Submit answers").click()
+    first = page.locator(".question.has-error").first
+    expect(first).to_be_visible()
+    error_id = first.locator(".error").get_attribute("id")
+    expect(first.locator(f'[aria-describedby~="{error_id}"]')).to_have_count(1)
+    assert_accessible(page, "quiz with errors")
+
+    page.goto(f"/en/modules/{MODULE_1}/feedback")
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_role("group", name=re.compile("Your rating"))).to_have_attribute("aria-describedby", "rating-error")
+    expect(page.locator(".error").first).to_be_visible()
+    assert_accessible(page, "module feedback with errors")
