@@ -252,7 +252,17 @@ def complete_module_lessons(client, view, module_id, lang="en"):
                                        "submission_token": token_from(client.get(url).get_data(as_text=True))})
 
 
-def test_passing_the_final_quiz_completes_the_module(client, learner, course, take_quiz, db_rows):
+def tr(app, lang, message, **variables):
+    """A UI string as the app shows it in `lang`."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(f"/{lang}/"), force_locale(lang):
+        text = gettext(message, **variables)
+    assert lang == "en" or text != (message % variables if variables else message), f"untranslated: {message}"
+    return text
+
+
+def test_passing_the_final_quiz_completes_the_module(client, app, learner, course, take_quiz, db_rows):
     view = course("pl")
     module_page = client.get(f"/pl/modules/{M1}").get_data(as_text=True)
     assert f'href="/pl/modules/{M1}/quiz"' in module_page
@@ -264,11 +274,11 @@ def test_passing_the_final_quiz_completes_the_module(client, learner, course, ta
     take_quiz(FINAL.format(lang="pl"), right_answers(final))
     assert db_rows("SELECT count(*) FROM module_completions WHERE user_id = :u AND module_id = :m", u=learner, m=M1) == 1
     module_page = client.get(f"/pl/modules/{M1}").get_data(as_text=True)
-    assert '<p class="badge done">Zaliczono</p>' in module_page  # "Passed"
-    assert "Twój najlepszy wynik: 100%" in module_page
-    assert "Rozwiąż quiz modułu ponownie" in module_page  # "Take the module quiz again"
+    assert f'<p class="badge done">{tr(app, "pl", "Passed")}</p>' in module_page
+    assert tr(app, "pl", "Your best score: %(score)s", score="100%") in module_page
+    assert tr(app, "pl", "Take the module quiz again") in module_page
     home = client.get("/pl/").get_data(as_text=True)
-    assert '<p class="badge done">Ukończono</p>' in home  # the module is "Completed"
+    assert f'<p class="badge done">{tr(app, "pl", "Completed")}</p>' in home
 
 
 def test_final_quiz_and_module_page_in_english(client, learner, course, take_quiz):
