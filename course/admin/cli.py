@@ -26,7 +26,7 @@ def export_chunks(fmt: str, filters: Filters, counter: list | None = None) -> It
     is a one-item list that ends up holding the number of records read.
     """
     content = get_content()
-    rows = records.completion_rows(records.module_specs(content), filters)
+    rows = records.completion_rows(records.module_specs(content), filters, raw_times=True)
     if counter is not None:
         rows = _counted(rows, counter)
     if fmt == "csv":

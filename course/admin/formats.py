@@ -36,14 +36,25 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def iso(moment) -> str | None:
-    """An aware UTC datetime as ISO 8601 with a Z, to the second."""
-    return None if moment is None else moment.isoformat(timespec="seconds")[:19] + "Z"
+    """A UTC time as ISO 8601 with a Z, to the second.
+
+    `moment` is an aware or naive UTC datetime, or SQLite's stored text
+    ("YYYY-MM-DD HH:MM:SS[.ffffff]", always UTC here: see records.RawTime).
+    """
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        return f"{moment[:10]}T{moment[11:19]}Z"
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def iso_ms(moment) -> str | None:
     """The same, to the millisecond (the precision an LRS keeps)."""
     if moment is None:
         return None
+    if isinstance(moment, str):
+        fraction = (moment[20:23] if moment[19:20] == "." else "") + "000"
+        return f"{moment[:10]}T{moment[11:19]}.{fraction[:3]}Z"
     return moment.isoformat(timespec="milliseconds")[:23] + "Z"
 
 

@@ -162,3 +162,26 @@ def test_the_xapi_checker_catches_broken_statements(catalogue):
         broken = copy.deepcopy(good)
         breakage(broken)
         assert xapi_rules.problems(broken), name
+
+
+@pytest.mark.parametrize("value, second, milli", [
+    (at("2026-01-02 03:04:05.678"), "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.678Z"),
+    (at("2026-01-02 03:04:05").replace(tzinfo=None), "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.000Z"),
+    ("2026-01-02 03:04:05.678901", "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.678Z"),  # SQLite's text
+    ("2026-01-02 03:04:05", "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.000Z"),
+    (None, None, None),
+])
+def test_times_from_either_driver_become_the_same_iso_text(value, second, milli):
+    assert formats.iso(value) == second
+    assert formats.iso_ms(value) == milli
+
+
+def test_raw_driver_times_and_typed_times_give_the_same_export(in_app, make_user, add, specs):
+    from course.admin.records import completion_rows
+    from course.models import ModuleCompletion
+
+    ada = make_user(email="ada@example.com")
+    add(ModuleCompletion(user_id=ada, module_id="complaints", completed_at=at("2026-03-03 12:00:01.5")))
+    typed = "".join(csv_chunks(completion_rows(specs)))
+    raw = "".join(csv_chunks(completion_rows(specs, raw_times=True)))
+    assert typed == raw and "2026-03-03T12:00:01Z" in raw
