@@ -139,24 +139,37 @@ def base_url(live_server):
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """test-results/screenshots/, emptied once per run so that it holds this run's pictures only."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
     return SCREENSHOTS
+
+
+def _signed_in_state(browser, live_server, folder, email) -> str:
+    from .helpers import sign_in
+
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        sign_in(context.new_page(), live_server, email)
+        path = folder / "state.json"
+        context.storage_state(path=str(path))
+    finally:
+        context.close()
+    return str(path)
 
 
 @pytest.fixture(scope="session")
 def learner_state(browser, live_server, tmp_path_factory) -> str:
     """Cookies of a signed-in learner (English), for tests that only look at pages."""
-    from .helpers import sign_in
-
     email = live_server.make_user(lang="en", name="Grace Hopper")
-    context = browser.new_context(base_url=live_server.url)
-    try:
-        sign_in(context.new_page(), live_server, email)
-        path = tmp_path_factory.mktemp("state") / "learner.json"
-        context.storage_state(path=str(path))
-    finally:
-        context.close()
-    return str(path)
+    return _signed_in_state(browser, live_server, tmp_path_factory.mktemp("learner"), email)
+
+
+@pytest.fixture(scope="session")
+def admin_state(browser, live_server, tmp_path_factory) -> str:
+    """Cookies of a signed-in administrator (English), for tests that only look at pages."""
+    email = live_server.make_user(role="admin", lang="en", name="Ada Admin")
+    return _signed_in_state(browser, live_server, tmp_path_factory.mktemp("admin"), email)
 
 
 def watch_console(page) -> list[str]:

@@ -15,33 +15,54 @@ PAGES = {
     "quiz-lesson": f"/modules/{MODULE_1}/john-lewis-partnership-case-study",
     "reflection-lesson": f"/modules/{MODULE_1}/delivering-excellent-service",
     "profile": "/profile",
+    "reminders": "/reminders/",
+    "quiz": "/quizzes/john-lewis",
+    "my-reflections": "/my/reflections",
     "register": "/register",
     "not-found": "/no-such-page",
 }
 # Polish words run longest: check the narrow layout in Polish too.
-LANG_BY_PAGE = {"register": "pl", "module": "pl"}
+LANG_BY_PAGE = {"register": "pl", "module": "pl", "reminders": "pl", "admin-learners": "pl", "admin-export": "pl"}
+
+
+ADMIN_PAGES = {
+    "admin": "/admin/",
+    "admin-learners": "/admin/learners",
+    "admin-export": "/admin/export",
+    "admin-audit": "/admin/audit",
+}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_main_pages_fit_the_screen(new_context, learner_state, width):
+def test_main_pages_fit_the_screen(new_context, learner_state, screenshots, width):
     """Screenshots of the main pages go to test-results/screenshots/<page>-<lang>-<width>.png."""
-    page = new_context(storage_state=learner_state, viewport={"width": width, "height": 800}).new_page()
+    check_pages(new_context(storage_state=learner_state, viewport={"width": width, "height": 800}).new_page(),
+                PAGES, width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_admin_pages_fit_the_screen(new_context, admin_state, screenshots, width):
+    check_pages(new_context(storage_state=admin_state, viewport={"width": width, "height": 800}).new_page(),
+                ADMIN_PAGES, width)
+
+
+def check_pages(page, pages, width):
     problems = {}
-    for name, path in PAGES.items():
+    for name, path in pages.items():
         lang = LANG_BY_PAGE.get(name, "en")
         page.goto(f"/{lang}{path}")
         expect(page.locator("main h1")).to_be_visible()
         for details in page.locator("details").all():
             details.locator("summary").click()
         shot = screenshot(page, f"{name}-{lang}-{width}")
-        assert shot.parent == SCREENSHOTS
+        assert shot.parent == SCREENSHOTS and shot.stat().st_size > 1000
         wide = horizontal_overflow(page)
         if wide:
             problems[name] = wide
     assert problems == {}, f"horizontal scrolling at {width} px"
 
 
-def test_visitor_pages_fit_a_phone(new_context):
+def test_visitor_pages_fit_a_phone(new_context, screenshots):
     page = new_context(viewport={"width": 375, "height": 800}).new_page()
     for lang, path in (("en", "/"), ("pl", "/login"), ("it", LESSON)):
         page.goto(f"/{lang}{path}")
