@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import and_, func, insert, literal, or_, select, update
+from sqlalchemy import and_, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content import get_content

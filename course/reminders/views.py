@@ -3,7 +3,7 @@ feed, and the administrators' deliveries page. Thin: the rules are in
 settings.py, tokens.py, calendar.py and scheduler.py."""
 import logging
 import time as clock
-from datetime import time, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
