@@ -3,15 +3,15 @@ from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, preferred_language
 
 
 def _guess_lang() -> None:
-    """Error pages speak the language of the URL they were asked for."""
+    """Error pages speak the language of the URL they were asked for, else
+    the visitor's own (so every link on the page can be built)."""
     if not g.get("lang"):
         first = request.path.strip("/").split("/", 1)[0]
-        if first in LANGUAGES:
-            g.lang = first
+        g.lang = first if first in LANGUAGES else preferred_language()
 
 
 def _page(code: int, title: str, message: str):

@@ -144,3 +144,12 @@ def test_an_unexpected_error_is_a_translated_500_page_without_a_traceback(db_pat
     assert response.status_code == 500
     assert "Algo ha ido mal" in page
     assert "Traceback" not in page and "secret internals" not in page
+
+
+def test_a_404_without_a_language_prefix_is_a_page_in_the_visitors_language(client, learner):
+    response = client.get("/no/such/page", headers={"Accept-Language": "pl"})
+    assert response.status_code == 404
+    assert '<html lang="en">' in response.get_data(as_text=True)  # the signed-in learner's language wins
+    client.post("/en/logout")
+    response = client.get("/no/such/page", headers={"Accept-Language": "pl"})
+    assert response.status_code == 404 and '<html lang="pl">' in response.get_data(as_text=True)
