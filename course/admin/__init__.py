@@ -1,7 +1,7 @@
 """Administration: learners' progress, accounts, feedback, quiz insight,
 completion-record exports (web and `flask export completions`) and the
 audit log."""
-from flask import Flask, request, session
+from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
@@ -10,7 +10,7 @@ from ..web import add_menu_item
 
 def _end_deactivated_sessions():
     """A deactivated account is signed out on its next request."""
-    if request.endpoint == "static" or "_user_id" not in session:
+    if request.endpoint is None or request.endpoint.endswith("static"):
         return
     if current_user.is_authenticated and not current_user.is_active:
         logout_user()

@@ -85,3 +85,22 @@ def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(app, client, mak
     assert client.get("/en/profile").status_code == 302  # the old session no longer works
     response = client.post("/en/login", data={"email": "ada@example.com", "password": PASSWORD})
     assert response.status_code == 422 and b"deactivated" in response.data
+
+
+def test_a_deactivated_account_with_a_remember_cookie_is_signed_out(app, client, make_user, db_rows):
+    user_id = make_user(email="ada@example.com")
+    client.post("/en/login", data={"email": "ada@example.com", "password": PASSWORD, "remember": "y"})
+    assert client.get_cookie("remember_token") is not None
+    with client.session_transaction() as session:  # only the long-lived cookie is left
+        session.clear()
+    assert client.get("/en/profile").status_code == 200
+    with app.app_context():
+        from course.extensions import db
+        from course.models import User
+
+        db.session.get(User, user_id).active = False
+        db.session.commit()
+    with client.session_transaction() as session:
+        session.clear()
+    assert client.get("/en/profile").status_code == 302
+    assert client.get("/en/profile").status_code == 302
