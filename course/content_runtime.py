@@ -153,7 +153,12 @@ def reload_everywhere() -> list:
     Returns the problems (none when the new content is in place)."""
     problems = reload_content()
     if not problems:
-        state().generation = bump_generation()
+        try:
+            state().generation = bump_generation()
+        except (SQLAlchemyError, RuntimeError):
+            # Reloaded here; the other workers follow at their next restart.
+            db.session.rollback()
+            current_app.logger.exception("content reloaded, but the other workers could not be told")
     return problems
 
 

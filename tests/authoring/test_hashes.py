@@ -83,6 +83,7 @@ def test_a_translation_without_a_hash_is_named(course_copy):
 
 
 def test_fixing_one_file_touches_only_that_file(course_copy):
+    strip_hashes(course_copy)
     target = course_copy / "pl/complaints/tactics.yaml"
     before = {p: p.read_bytes() for p in course_copy.rglob("*.yaml")}
     changes, _ = fix_hashes(course_copy, target)
@@ -91,6 +92,7 @@ def test_fixing_one_file_touches_only_that_file(course_copy):
 
 
 def test_fixing_an_english_file_marks_all_its_translations_up_to_date(course_copy):
+    strip_hashes(course_copy)
     english = course_copy / "en/complaints/tactics.yaml"
     changes, _ = fix_hashes(course_copy, english)
     assert sorted(c.path for c in changes) == sorted(course_copy / lang / "complaints/tactics.yaml" for lang in TRANSLATIONS)
@@ -110,6 +112,7 @@ def test_an_existing_hash_is_replaced_in_place_keeping_its_comment_and_line_endi
 
 
 def test_a_crlf_translation_keeps_its_line_endings(course_copy):
+    strip_hashes(course_copy)
     path = course_copy / "it/complaints/tactics.yaml"
     crlf = path.read_bytes().replace(b"\n", b"\r\n")
     path.write_bytes(crlf)
