@@ -344,6 +344,30 @@ def lesson_only_in_translation(root):
                      "parity")]
 
 
+def quiz_missing_in_one_language(root):
+    (root / "pl/external-customers/quizzes/john-lewis.yaml").unlink()
+    lesson = root / "pl/external-customers/john-lewis-partnership-case-study.yaml"
+    return [Expected(lesson, line_of(lesson, "quiz: john-lewis"), "quiz 'john-lewis' has no Polish file", "parity")]
+
+
+def option_missing(root):
+    path = root / "es/external-customers/quizzes/john-lewis.yaml"
+    question = line_of(path, "- id: q1")
+    line = line_of(path, "- id: d", start=question)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[line - 1] = lines[line - 1].replace("- id: d", "- id: e")
+    path.write_text("".join(lines), encoding="utf-8")
+    return [Expected(path, line, "option 'd' is missing: English has it at", "parity"),
+            Expected(path, line, "option 'e' is not in English", "parity")]
+
+
+def status_differs(root):
+    path = root / "it/complaints/tactics.yaml"
+    line = line_of(path, "status:")
+    edit(path, "status: published", "status: draft")
+    return [Expected(path, line, "status is 'draft' here but 'published' in English", "parity")]
+
+
 def insert_after_line(path: Path, number: int, new_line: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines.insert(number, new_line + "\n")
@@ -360,7 +384,7 @@ ERRORS = [
 PARITY = [
     lesson_missing_in_one_language, module_missing_in_one_language, blocks_in_another_order, block_missing,
     block_of_another_type, prompt_missing, question_of_another_type, different_correct_answer, question_missing,
-    different_link, lesson_only_in_translation,
+    different_link, lesson_only_in_translation, quiz_missing_in_one_language, option_missing, status_differs,
 ]
 
 
