@@ -154,7 +154,7 @@ class _Comparison:
             src = self.tree.sources[("module", module_id)]
             unlisted = {lid for lid in ref_mod.lessons if lid in self.tree.lessons}
             self.compare_ids("lesson", list(ref_mod.lessons), list(mod.lessons), ref_src, ("lessons",),
-                                    src, ("lessons",), id_key=None, skip_missing=unlisted)
+                             src, ("lessons",), id_key=None, skip_missing=unlisted)
             for pos, lesson_id in enumerate(mod.lessons):
                 if lesson_id in ref_mod.lessons and lesson_id not in self.tree.lessons and lesson_id in self.ref.lessons:
                     lesson_src = self.ref.sources[("lesson", lesson_id)]

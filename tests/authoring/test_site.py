@@ -119,8 +119,7 @@ def test_a_lesson_missing_in_a_language_is_shown_in_english_with_a_notice(site):
     assert notice != "This lesson is not yet available in your language, so it is shown in English."
     assert str(notice) in html
     assert s.client.get(lesson_url("it", "complaints", "tactics")).status_code == 200
-    overview_user = s.user("teacher@example.com", role="instructor")
-    del overview_user
+    s.user("teacher@example.com", role="instructor")
     overview = s.client.get("/en/authoring/").get_data(as_text=True)
     assert "/pl/modules/complaints/tactics" in overview
 
@@ -188,7 +187,7 @@ def test_reload_with_broken_content_shows_the_problems_and_keeps_the_course(site
 
 def test_reload_needs_a_csrf_token(site):
     s = site(WTF_CSRF_ENABLED=True)
-    s.user("teacher@example.com", role="instructor")  # the login form is exempt? sign in with a token
+    s.user("teacher@example.com", role="instructor")  # creates the account (this sign-in lacks a token)
     login = s.client.get("/en/login").get_data(as_text=True)
     s.client.post("/en/login", data={"email": "teacher@example.com", "password": "correct horse battery",
                                      "csrf_token": csrf_token_from(login)})
