@@ -67,6 +67,7 @@ def check_hashes(root: Path, trees: dict[str, LanguageTree], git_hints: bool = T
     """A warning for each translation without a hash or whose English changed."""
     problems: list[Problem] = []
     english_hashes = _EnglishHashes(root)
+    git_cache: dict = {}
     for lang in LANGUAGES:
         for source in trees[lang].sources.values():
             data = source.data if isinstance(source.data, dict) else {}
@@ -86,33 +87,44 @@ def check_hashes(root: Path, trees: dict[str, LanguageTree], git_hints: bool = T
                 problems.append(Problem(source.path, line, f"no translation_of hash: once this file is a complete "
                                         f"translation of {display_path(english)}, {fix}", "warning"))
             elif str(recorded) != current:
-                since = _git_hint(english, str(recorded)) if git_hints else ""
+                since = _git_hint(english, str(recorded), git_cache) if git_hints else ""
                 problems.append(Problem(source.path, line, f"may be out of date: {display_path(english)} has "
                                         f"changed since this translation was made{since}; update the translation, "
                                         f"then {fix}", "warning"))
     return problems
 
 
-def _git_hint(english: Path, recorded: str) -> str:
+def _git_hint(english: Path, recorded: str, cache: dict) -> str:
     """`; see what changed: git diff C -- FILE` when git knows the version translated."""
+    if english not in cache:
+        cache[english] = _git_versions(english)
+    for commit, digest in cache[english]:
+        if digest == recorded:
+            return f"; see what changed: git diff {commit[:10]} -- {display_path(english)}"
+    return ""
+
+
+def _git_versions(english: Path) -> list[tuple[str, str]]:
+    """(commit, content hash) of the file's last 100 committed versions, newest
+    first; empty when git is not there or does not track the file."""
     try:
         folder = english.resolve().parent
         top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
                              capture_output=True, text=True, timeout=5)
         if top.returncode:
-            return ""
-        relative = english.resolve().relative_to(Path(top.stdout.strip())).as_posix()
+            return []
+        relative = english.resolve().relative_to(Path(top.stdout.strip()).resolve()).as_posix()
         log = subprocess.run(["git", "-C", str(folder), "log", "--format=%H", "-n", "100", "--", english.name],
                              capture_output=True, text=True, timeout=5)
         commits = log.stdout.split()
         if log.returncode or not commits:
-            return ""
+            return []
         batch = subprocess.run(["git", "-C", str(folder), "cat-file", "--batch"],
                                input="".join(f"{c}:{relative}\n" for c in commits).encode(),
                                capture_output=True, timeout=10)
     except (OSError, ValueError, subprocess.SubprocessError):
-        return ""
-    data, pos = batch.stdout, 0
+        return []
+    versions, data, pos = [], batch.stdout, 0
     for commit in commits:
         header_end = data.find(b"\n", pos)
         if header_end < 0:
@@ -122,11 +134,9 @@ def _git_hint(english: Path, recorded: str) -> str:
         if len(header) < 3 or header[1] == b"missing":
             continue
         size = int(header[2])
-        blob = data[pos:pos + size]
+        versions.append((commit, content_hash(data[pos:pos + size])))
         pos += size + 1
-        if content_hash(blob) == recorded:
-            return f"; see what changed: git diff {commit[:10]} -- {display_path(english)}"
-    return ""
+    return versions
 
 
 # -- fixing -----------------------------------------------------------------
