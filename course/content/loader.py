@@ -326,6 +326,10 @@ def parse_content(root: Path) -> tuple[dict[str, LanguageTree], list[Problem]]:
             problems.append(Problem(_display(course_path, root), 1, "the English course.yaml is missing"))
     for lang, tree in trees.items():
         check_references(tree, None if lang == DEFAULT_LANGUAGE else reference, problems)
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder.name not in LANGUAGES and folder.name != "media" and any(folder.rglob("*.yaml")):
+            problems.append(Problem(_display(folder, root), 1, f"'{folder.name}' is not a course language "
+                                    f"({', '.join(LANGUAGES)}): its files are not used", "warning"))
     return trees, problems
 
 
