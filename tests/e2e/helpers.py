@@ -108,7 +108,7 @@ _FOCUS_JS = r"""(target) => {
     const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
     // WCAG 2.4.7 and 1.4.11: a focus ring at least 2px wide, with 3:1 contrast against the page behind it.
     const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && ratio(rgb(s.outlineColor), bg) >= 3;
-        const r = el.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
     const onScreen = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 &&
                      r.top < window.innerHeight && r.left < window.innerWidth;
     const what = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
@@ -128,17 +128,26 @@ class Keyboard:
         self.stops = 0
 
     def tab_to(self, target, key: str = "Tab") -> None:
-        target = target.first
-        expect(target).to_be_attached()
-        for _ in range(self.limit):
-            self.page.keyboard.press(key)
-            self.stops += 1
-            state = target.evaluate(_FOCUS_JS)
-            if not state["visible"]:
-                self.invisible.append(f"{self.page.url}: {state['what']}")
-            if state["here"]:
-                return
+        handle = target.first.element_handle()  # (waits for it; one lookup, not one per key press)
+        try:
+            for _ in range(self.limit):
+                self.page.keyboard.press(key)
+                self.stops += 1
+                state = handle.evaluate(_FOCUS_JS)
+                if not state["visible"]:
+                    self.invisible.append(f"{self.page.url}: {state['what']}")
+                if state["here"]:
+                    return
+        finally:
+            handle.dispose()
         raise AssertionError(f"{target} not reached with {key} after {self.limit} presses on {self.page.url}")
+
+    def skip_to_main(self) -> None:
+        """On a newly loaded page: the first Tab reaches "Skip to content", which moves to the main content."""
+        skip = self.page.locator("a.skip-link")
+        self.tab_to(skip)
+        self.page.keyboard.press("Enter")
+        expect(self.page.locator("main")).to_be_focused()
 
     def activate(self, target, key: str = "Enter") -> None:
         self.tab_to(target)
