@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import subprocess
 from http.cookies import SimpleCookie
@@ -15,8 +16,8 @@ from .loadgen import run_python, run_wrk
 CONNECTIONS = 32
 WORKERS = 2
 ROUNDS = 3          # baseline and lesson alternate, ROUNDS times each
-SECONDS = 8         # per measurement
-WARMUP_SECONDS = 3
+SECONDS = 6         # per measurement
+WARMUP_SECONDS = 2
 EMAIL = "learner@bench.example"
 
 
@@ -66,8 +67,51 @@ def pick_lesson(app) -> str:
         return f"/en/modules/{module.id}/{ref.id}"
 
 
+def cpu_per_request(ws: Workspace, lesson_path: str, requests: int = 100) -> dict:
+    """CPU time of one request to each endpoint, in this process (the app's
+    own work, without the server and the network), and a profile of the
+    lesson page: where its time goes."""
+    import cProfile
+    import io
+    import pstats
+    import threading
+    import time
+
+    app = ws.create_app(WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.post("/en/login", data={"email": EMAIL, "password": PASSWORD})
+    for _ in range(10):
+        client.get(lesson_path)
+        client.get("/healthz")
+    for thread in threading.enumerate():  # the Markdown warm-up, if the app runs one
+        if thread is not threading.current_thread() and thread.daemon and "markdown" in thread.name:
+            thread.join(timeout=60)
+    out = {}
+    for name, path in (("healthz", "/healthz"), ("lesson", lesson_path)):
+        start = time.process_time()
+        for _ in range(requests):
+            response = client.get(path)
+        out[f"cpu_ms_per_request_{name}"] = round((time.process_time() - start) * 1000 / requests, 2)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code} in the test client")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(50):
+        client.get(lesson_path)
+    profiler.disable()
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(r"course/|flask_babel|flask_login|jinja2/environment|sqlalchemy/orm/session.py:.*(execute|commit)", 28)
+    out["profile"] = "50 lesson page requests\n" + "\n".join(
+        line for line in stream.getvalue().splitlines()[4:] if line.strip())
+    from course.extensions import db
+    with app.app_context():
+        db.engine.dispose()
+    return out
+
+
 def run(result: Result, deadline: Deadline) -> None:
-    wrk = ensure_tool("wrk")
+    # AULA_BENCH_LOADGEN=python uses the Python load generator even where wrk is.
+    wrk = None if os.environ.get("AULA_BENCH_LOADGEN") == "python" else ensure_tool("wrk")
     result.details["load_generator"] = "wrk" if wrk else "python (asyncio; wrk unavailable)"
     with Workspace("lesson") as ws:
         ws.migrate()
@@ -135,6 +179,9 @@ def run(result: Result, deadline: Deadline) -> None:
         if "Traceback" in errors:
             result.notes.append("gunicorn logged a traceback during the run: see details.server_log")
             result.details["server_log"] = errors[-4000:]
+
+        if deadline.left() > 40:
+            result.details.update(cpu_per_request(ws, lesson_path))
 
     base_runs, page_runs = runs["/healthz"], runs[lesson_path]
     result.details["rounds"] = [

@@ -76,25 +76,37 @@ def run_wrk(wrk: str, url: str, *, connections: int, seconds: int, headers: dict
 
 async def _client(host, port, request: bytes, stop_at: float, latencies: list, counts: dict):
     reader = writer = None
+    reused = False
     while time.monotonic() < stop_at:
         try:
+            reused = writer is not None
             if writer is None:
                 reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 10)
             start = time.perf_counter()
             writer.write(request)
             await writer.drain()
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            try:
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            except asyncio.IncompleteReadError as exc:
+                if not exc.partial and reused:  # the server had closed the idle connection
+                    writer.close()
+                    reader = writer = None
+                    continue
+                raise
             status = int(head.split(b" ", 2)[1])
             length = 0
-            keep = True
+            keep = head.startswith(b"HTTP/1.1")
             for line in head.split(b"\r\n")[1:]:
                 name, _, value = line.partition(b":")
                 name = name.strip().lower()
                 if name == b"content-length":
                     length = int(value)
-                elif name == b"connection" and value.strip().lower() == b"close":
-                    keep = False
-            await asyncio.wait_for(reader.readexactly(length), 10)
+                elif name == b"connection":
+                    keep = value.strip().lower() == b"keep-alive" or (keep and value.strip().lower() != b"close")
+            if length:
+                await asyncio.wait_for(reader.readexactly(length), 10)
+            elif not keep:
+                await asyncio.wait_for(reader.read(), 10)  # no length: the body ends with the connection
             latencies.append((time.perf_counter() - start) * 1000)
             if not 200 <= status < 400:
                 counts["non_2xx"] += 1

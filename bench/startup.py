@@ -18,12 +18,12 @@ from pathlib import Path
 from .common import PROJECT_ROOT, Deadline, Figure, Result, log, median
 from .synthetic import generate
 
-SHIPPED_RUNS = 5
+SHIPPED_RUNS = 3
 SYNTHETIC_RUNS = 1
 TARGET_MS = 300
 
 
-def _child(root: str, profile: bool) -> dict:
+def _child(root: str, profile: bool, warm: bool = True) -> dict:
     """In a fresh process: import the app, then time the content start-up."""
     started = time.perf_counter()
     import yaml
@@ -36,10 +36,10 @@ def _child(root: str, profile: bool) -> dict:
     for path in files:  # the same page cache for the baseline and the load
         path.read_bytes()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for path in files:
         yaml.load(path.read_bytes().decode("utf-8"), Loader=loader)
-    baseline = time.perf_counter() - t0
+    baseline, baseline_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     phases: dict[str, float] = {}
 
@@ -65,8 +65,15 @@ def _child(root: str, profile: bool) -> dict:
     cpu0, t0 = time.process_time(), time.perf_counter()
     content_runtime.init_app(app)
     total, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    out = {"import_s": imported, "baseline_s": baseline, "total_s": total, "cpu_s": cpu, "files": len(files),
-           "phases": phases}
+    warm_in_init = "markdown" in phases
+    if warm and not warm_in_init and hasattr(content_runtime, "_warm_markdown"):
+        # Rendering every Markdown text now happens after start-up (in the
+        # background, from the first request on): time it on its own.
+        cpu1 = time.process_time()
+        content_runtime._warm_markdown(app.extensions["aula.content"])
+        phases["markdown_cpu"] = time.process_time() - cpu1
+    out = {"import_s": imported, "baseline_s": baseline, "baseline_cpu_s": baseline_cpu, "total_s": total, "cpu_s": cpu, "files": len(files),
+           "phases": phases, "warm_in_init": warm_in_init}
     if profiler:
         import io
         import pstats
@@ -79,8 +86,9 @@ def _child(root: str, profile: bool) -> dict:
     return out
 
 
-def measure(root: Path, timeout: float, profile: bool = False) -> dict:
-    args = [sys.executable, "-m", "bench.startup", str(root)] + (["--profile"] if profile else [])
+def measure(root: Path, timeout: float, profile: bool = False, warm: bool = True) -> dict:
+    args = [sys.executable, "-m", "bench.startup", str(root)] + (["--profile"] if profile else []) + \
+        ([] if warm else ["--no-warm"])
     done = subprocess.run(args, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the start-up child failed:\n{done.stderr[-3000:]}")
@@ -99,18 +107,29 @@ def run(result: Result, deadline: Deadline) -> None:
     total = median([r["total_s"] for r in shipped]) * 1000
     baseline = median([r["baseline_s"] for r in shipped]) * 1000
     load = median([r["phases"].get("load_and_validate", float("nan")) for r in shipped]) * 1000
-    markdown = median([r["phases"].get("markdown", 0.0) for r in shipped]) * 1000
+    markdown = median([r["phases"].get("markdown", r["phases"].get("markdown_cpu", 0.0)) for r in shipped]) * 1000
+    warm_in_init = shipped[0]["warm_in_init"]
     cpu = median([r["cpu_s"] for r in shipped]) * 1000
-    result.add(Figure("shipped course: start-up content load (parse, validate, render Markdown), wall time",
+    baseline_cpu = median([r["baseline_cpu_s"] for r in shipped]) * 1000
+    what = "parse, validate, render Markdown" if warm_in_init else "parse and validate"
+    result.add(Figure(f"shipped course: start-up content load ({what}), wall time",
                       total, "ms", "bare YAML parse", baseline, "lower"))
     # The load is single-threaded and reads files already in the page cache:
     # its CPU time is the wall time it takes on a core of its own. On a shared
     # machine the wall time also counts waiting for a core, so the target is
     # judged on the CPU time (both are shown).
     result.add(Figure("shipped course: start-up content load, CPU time", cpu, "ms",
-                      "bare YAML parse (wall)", baseline, "lower", f"under {TARGET_MS} ms", cpu < TARGET_MS))
-    result.add(Figure("shipped course: of which parse and validate", load, "ms", "bare YAML parse", baseline, "lower"))
-    result.add(Figure("shipped course: of which Markdown rendering", markdown, "ms", "bare YAML parse", baseline, "lower"))
+                      "bare YAML parse, CPU time", baseline_cpu, "lower", f"under {TARGET_MS} ms", cpu < TARGET_MS))
+    if warm_in_init:
+        result.add(Figure("shipped course: of which parse and validate", load, "ms", "bare YAML parse", baseline,
+                          "lower"))
+        result.add(Figure("shipped course: of which Markdown rendering", markdown, "ms", "bare YAML parse", baseline,
+                          "lower"))
+    else:
+        result.add(Figure("shipped course: Markdown warm-up after start-up (background thread), CPU time",
+                          markdown, "ms", "bare YAML parse, CPU time", baseline_cpu, "lower"))
+        result.notes.append("course/content_runtime.py renders the Markdown after start-up, in a background "
+                            "thread started by the first request; it is timed here on its own (CPU time).")
     result.details["shipped_lessons"] = shipped[0]["lessons"]
     result.details["shipped_files"] = shipped[0]["files"]
     result.details["app_import_s_median"] = median([r["import_s"] for r in shipped])
@@ -131,21 +150,29 @@ def run(result: Result, deadline: Deadline) -> None:
         for _ in range(SYNTHETIC_RUNS):
             if synthetic and deadline.left() < 60:
                 break
-            synthetic.append(measure(root, timeout=max(120, deadline.left())))
+            # The Markdown warm-up of 4,000 lessons takes several times as long
+            # as the load: measured only when the time budget allows.
+            warm = deadline.left() > 100
+            if not warm:
+                result.notes.append("synthetic course: Markdown warm-up not measured (time budget)")
+            synthetic.append(measure(root, timeout=max(60, deadline.left() - 5), warm=warm))
             log(f"synthetic: {synthetic[-1]['total_s']:.2f} s")
     s_total = median([r["total_s"] for r in synthetic]) * 1000
     s_cpu = median([r["cpu_s"] for r in synthetic]) * 1000
+    s_base_cpu = median([r["baseline_cpu_s"] for r in synthetic]) * 1000
     s_base = median([r["baseline_s"] for r in synthetic]) * 1000
     result.add(Figure("synthetic 1,000-lesson course: start-up content load, wall time", s_total, "ms",
                       "bare YAML parse", s_base, "lower"))
     result.add(Figure("synthetic course: start-up content load, CPU time", s_cpu, "ms",
-                      "bare YAML parse (wall)", s_base, "lower"))
-    result.add(Figure("synthetic course: of which parse and validate",
-                      median([r["phases"].get("load_and_validate", float("nan")) for r in synthetic]) * 1000,
-                      "ms", "bare YAML parse", s_base, "lower"))
-    result.add(Figure("synthetic course: of which Markdown rendering",
-                      median([r["phases"].get("markdown", 0.0) for r in synthetic]) * 1000,
-                      "ms", "bare YAML parse", s_base, "lower"))
+                      "bare YAML parse, CPU time", s_base_cpu, "lower"))
+    s_markdown = median([r["phases"].get("markdown", r["phases"].get("markdown_cpu", float("nan")))
+                         for r in synthetic]) * 1000
+    if warm_in_init:
+        result.add(Figure("synthetic course: of which Markdown rendering", s_markdown, "ms", "bare YAML parse",
+                          s_base, "lower"))
+    elif s_markdown == s_markdown:  # measured (not NaN)
+        result.add(Figure("synthetic course: Markdown warm-up after start-up, CPU time", s_markdown, "ms",
+                          "bare YAML parse, CPU time", s_base_cpu, "lower"))
     per_lesson_shipped = cpu / shipped[0]["lessons"]
     per_lesson_synthetic = s_cpu / synthetic[0]["lessons"]
     result.add(Figure("CPU time per lesson (all four languages), synthetic course", per_lesson_synthetic, "ms",
@@ -153,4 +180,4 @@ def run(result: Result, deadline: Deadline) -> None:
 
 
 if __name__ == "__main__":
-    print(json.dumps(_child(sys.argv[1], "--profile" in sys.argv)))
+    print(json.dumps(_child(sys.argv[1], "--profile" in sys.argv, "--no-warm" not in sys.argv)))

@@ -10,14 +10,14 @@ completion.after_quiz / refresh_lesson), and each module's final quiz
 failed once, then passed. Self-assessed answers get the learner's verdict.
 
 Baseline: the same work done by one learner at a time (one process, one
-thread), in the same run. Concurrent: PROCESSES processes (like gunicorn's
-workers) of THREADS threads each, every thread a learner at a time.
+thread), in the same run. Concurrent: two processes (as the documented
+gunicorn deployment's two sync workers), and a stress case of four
+processes of four threads each; every thread is one learner at a time.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
 import queue
-import shutil
 import sqlite3
 import threading
 import time
@@ -26,10 +26,17 @@ from collections import Counter
 
 from .common import PASSWORD, Deadline, Figure, Result, Workspace, log, percentile
 
-PROCESSES = 4
-THREADS = 4
-LEARNERS_CONCURRENT = 32     # shared out over PROCESSES x THREADS
-LEARNERS_SERIAL = 4
+SERIAL = "one learner at a time"
+STRESS = "16 learners at once (4 processes x 4 threads)"
+#: name -> (processes, threads, learners). The second is what the documented
+#: deployment does (gunicorn, 2 sync workers: two requests at a time).
+SCENARIOS = {
+    SERIAL: (1, 1, 4),
+    "2 learners at once (2 processes, as gunicorn's 2 workers)": (2, 1, 8),
+    STRESS: (4, 4, 16),
+}
+#: The share of the time budget each scenario may use at most.
+SHARE = {SERIAL: 0.2, "2 learners at once (2 processes, as gunicorn's 2 workers)": 0.3, STRESS: 0.45}
 LANGS = ("en", "it", "es", "pl")
 
 
@@ -300,11 +307,24 @@ def check(run: dict, rows: dict, modules: int) -> tuple[int, int, list[str]]:
     return failed, lost, problems
 
 
+def _rows_table(run: dict, rows: dict, modules: int) -> list[dict]:
+    tally = run["tally"]
+    done = tally.get("learners_done", 0)
+    stored = {
+        "lessons completed": ("lessons", tally.get("lessons", 0)),
+        "quiz attempts": ("quiz_attempts", tally.get("quiz_attempts", 0)),
+        "quiz answers": ("quiz_answers", tally.get("quiz_answers", 0)),
+        "reflection answers": ("reflection_answers", tally.get("reflection_answers", 0)),
+        "module completions": ("module_completions", done * modules),
+        "courses completed": ("courses_completed", done),
+    }
+    return [{"what": label, "stored by learners": want, "in the file": rows[key]}
+            for label, (key, want) in stored.items()]
+
+
 def run(result: Result, deadline: Deadline) -> None:
     with Workspace("writes") as ws:
         ws.migrate()
-        template = ws.root / "template.sqlite3"
-        shutil.copy(ws.db_path, template)
         app = ws.create_app()
         with app.app_context():
             from course.content import get_content
@@ -316,55 +336,58 @@ def run(result: Result, deadline: Deadline) -> None:
             result.details["quiz_path"] = "course.activities (record_attempt, after_quiz, save_answers)"
         except ImportError:
             result.details["quiz_path"] = "QuizAttempt rows (the activities area has not landed)"
+        result.details["course"] = f"{modules} modules, {lessons} lessons per learner"
 
-        serial_learners = _make_learners(ws, LEARNERS_SERIAL, "serial")
-        log(f"serial: {LEARNERS_SERIAL} learners, one at a time")
-        serial = scenario(ws, serial_learners, 1, 1, Deadline(min(60, deadline.left() / 3)))
-        serial_rows = count_rows(ws, [u for u, _ in serial_learners])
+        runs = {}
+        for index, (name, (processes, threads, learners)) in enumerate(SCENARIOS.items()):
+            people = _make_learners(ws, learners, f"scenario{index}-")
+            log(f"{name}: {learners} learners, {processes} process(es) x {threads} thread(s)")
+            share = Deadline(max(20.0, min(deadline.left() - 10, deadline.seconds * SHARE[name])))
+            done = scenario(ws, people, processes, threads, share)
+            done["rows"] = count_rows(ws, [u for u, _ in people])
+            runs[name] = done
+            log(f"{name}: {done['ops']} writes in {done['elapsed']:.1f} s = {done['rate']:.1f} writes/s")
 
-        concurrent_learners = _make_learners(ws, LEARNERS_CONCURRENT, "concurrent")
-        log(f"concurrent: {LEARNERS_CONCURRENT} learners, {PROCESSES} processes x {THREADS} threads")
-        concurrent = scenario(ws, concurrent_learners, PROCESSES, THREADS, Deadline(deadline.left() - 10))
-        rows = count_rows(ws, [u for u, _ in concurrent_learners])
-
-    failed, lost, problems = check(concurrent, rows, modules)
-    s_failed, s_lost, s_problems = check(serial, serial_rows, modules)
-    result.add(Figure("writes per second, 16 learners at once", concurrent["rate"], "writes/s",
-                      "one learner at a time", serial["rate"], "higher"))
-    result.add(Figure("failed writes", failed + s_failed, "", better="lower", target="zero",
-                      met=failed + s_failed == 0))
-    result.add(Figure("lost writes (stored but not in the file)", lost + s_lost, "", better="lower", target="zero",
-                      met=lost + s_lost == 0))
-    all_lat = [v for k, vs in concurrent["latencies"].items() if not k.startswith("_") for v in vs]
+    serial = runs[SERIAL]
+    failed = lost = 0
+    problems = []
+    for name, done in runs.items():
+        f, l, p = check(done, done["rows"], modules)
+        failed, lost = failed + f, lost + l
+        problems += [f"{name}: {text}" for text in p]
+        if done["tally"].get("learners_done", 0) < done["learners"]:
+            result.notes.append(f"{name}: only {done['tally'].get('learners_done', 0)} of {done['learners']} "
+                                "learners finished within the time budget")
+        errors = done["latencies"].get("_errors", [])
+        if errors:
+            result.notes.append(f"{name}: {len(errors)} learner(s) failed; first error:\n{errors[0]}")
+    for name, done in runs.items():
+        if name == SERIAL:
+            continue
+        result.add(Figure(f"writes per second, {name}", done["rate"], "writes/s", "one learner at a time",
+                          serial["rate"], "higher"))
+    result.add(Figure("failed writes (all scenarios)", failed, "", better="lower", target="zero", met=failed == 0))
+    result.add(Figure("lost writes: stored but not in the file (all scenarios)", lost, "", better="lower",
+                      target="zero", met=lost == 0))
     serial_lat = [v for k, vs in serial["latencies"].items() if not k.startswith("_") for v in vs]
-    result.add(Figure("p99 latency of one write, concurrent", percentile(all_lat, 0.99), "ms",
-                      "one learner at a time", percentile(serial_lat, 0.99), "lower"))
-    result.details["journal_mode"] = rows["journal_mode"]
-    result.details["course"] = f"{modules} modules, {lessons} lessons per learner"
-    result.details["concurrent"] = (f"{concurrent['learners']} learners over {concurrent['processes']} processes x "
-                                    f"{concurrent['threads']} threads; {concurrent['ops']} writes in "
-                                    f"{concurrent['elapsed']:.1f} s; learners finished: "
-                                    f"{concurrent['tally'].get('learners_done', 0)}")
-    result.details["serial"] = (f"{serial['learners']} learners, one at a time; {serial['ops']} writes in "
-                                f"{serial['elapsed']:.1f} s")
-    result.details["rows_in_file"] = [{"what": k, "stored by learners": v, "in the file": rows[k]}
-                                      for k, v in {
-                                          "lessons": concurrent["tally"].get("lessons", 0),
-                                          "quiz_attempts": concurrent["tally"].get("quiz_attempts", 0),
-                                          "quiz_answers": concurrent["tally"].get("quiz_answers", 0),
-                                          "reflection_answers": concurrent["tally"].get("reflection_answers", 0),
-                                          "module_completions": concurrent["tally"].get("learners_done", 0) * modules,
-                                          "courses_completed": concurrent["tally"].get("learners_done", 0),
-                                      }.items()]
-    result.details["latency_by_write"] = [
+    for name, done in runs.items():
+        if name == SERIAL:
+            continue
+        lat = [v for k, vs in done["latencies"].items() if not k.startswith("_") for v in vs]
+        result.add(Figure(f"p99 latency of one write, {name}", percentile(lat, 0.99), "ms",
+                          "one learner at a time", percentile(serial_lat, 0.99), "lower"))
+    result.details["journal_mode"] = serial["rows"]["journal_mode"]
+    result.details["scenarios"] = [
+        {"scenario": name, "processes x threads": f"{d['processes']} x {d['threads']}", "learners": d["learners"],
+         "finished": d["tally"].get("learners_done", 0), "writes": d["ops"], "seconds": round(d["elapsed"], 1),
+         "writes/s": round(d["rate"], 1)}
+        for name, d in runs.items()
+    ]
+    stress = runs[STRESS]
+    result.details[f"rows in the file after '{STRESS}'"] = _rows_table(stress, stress["rows"], modules)
+    result.details[f"latency by write, '{STRESS}'"] = [
         {"write": kind, "count": len(values), "p50_ms": round(percentile(values, 0.5), 1),
          "p99_ms": round(percentile(values, 0.99), 1)}
-        for kind, values in sorted(concurrent["latencies"].items()) if not kind.startswith("_")
+        for kind, values in sorted(stress["latencies"].items()) if not kind.startswith("_")
     ]
-    if concurrent["tally"].get("learners_done", 0) < concurrent["learners"]:
-        result.notes.append(f"only {concurrent['tally'].get('learners_done', 0)} of {concurrent['learners']} "
-                            "learners finished within the time budget")
-    errors = concurrent["latencies"].get("_errors", []) + serial["latencies"].get("_errors", [])
-    if errors:
-        result.notes.append(f"{len(errors)} learner(s) failed; first error:\n{errors[0]}")
-    result.notes += problems + s_problems
+    result.notes += problems
