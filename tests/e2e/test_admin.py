@@ -101,7 +101,6 @@ ADMIN_PAGES = {
     "users": "/admin/users",
     "feedback": "/admin/feedback",
     "quiz-insight": "/admin/quizzes",
-    "module-feedback-summary": "/feedback",
     "reminder-deliveries": "/admin/reminders/",
 }
 
