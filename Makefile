@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 # Compile every catalogue (.po -> .mo); compiled files are not committed.
 translations: install
 	@for dir in course/translations course/*/translations; do \
-	  if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -d $$dir >/dev/null || exit 1; fi; \
+	  if ls $$dir/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then out=$$($(BIN)/pybabel compile -d $$dir 2>&1) || { echo "$$out"; exit 1; }; fi; \
 	done
 
 # Extract UI strings and merge them into the catalogues (then translate them).

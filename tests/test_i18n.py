@@ -77,3 +77,17 @@ def test_every_catalogue_is_complete_and_up_to_date(folder):
         assert not fuzzy, f"{po}: fuzzy entries are dropped at compile time: {fuzzy}"
         empty = [m.id for m in entries if (not m.string if isinstance(m.string, str) else not all(m.string))]
         assert not empty, f"{po}: untranslated: {empty}"
+
+
+def test_a_string_reads_the_same_in_every_catalogue():
+    """Flask-Babel merges the catalogues: one string must not have two translations."""
+    for lang in TARGET_LANGUAGES:
+        seen: dict[str, tuple[str, Path]] = {}
+        for folder in sorted(catalogues()):
+            for message in _entries(folder / lang / "LC_MESSAGES" / "messages.po"):
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                text = message.string if isinstance(message.string, str) else message.string[0]
+                if key in seen:
+                    assert seen[key][0] == text, f"{lang}: {key!r} is {seen[key][0]!r} in {seen[key][1]} but {text!r} in {folder}"
+                else:
+                    seen[key] = (text, folder)

@@ -17,4 +17,3 @@ def init_app(app: Flask) -> None:
                                  new_quiz_token=new_token, learner_time=learner_time)
     add_menu_item(app, "activities.my_reflections", _l("My reflections"))
     add_menu_item(app, "activities.my_notes", _l("My notes"))
-    add_menu_item(app, "activities.feedback_summary", _l("Module feedback"), roles=("admin",))

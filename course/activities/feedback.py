@@ -1,10 +1,8 @@
 """Module feedback: a rating from 1 to 5 and a comment, kept for administrators."""
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ModuleFeedback, User, utcnow
+from ..models import ModuleFeedback, utcnow
 from . import texts
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -41,28 +39,3 @@ def save(user_id: int, module_id: str, lang: str, rating: int, comment: str) -> 
     db.session.commit()
     return row
 
-
-@dataclass(frozen=True)
-class ModuleSummary:
-    module_id: str
-    count: int
-    average: float | None
-
-
-def summaries(module_ids) -> list[ModuleSummary]:
-    """Count and average rating per module, in the order given."""
-    rows = db.session.execute(select(
-        ModuleFeedback.module_id, func.count(ModuleFeedback.id), func.avg(ModuleFeedback.rating),
-    ).group_by(ModuleFeedback.module_id))
-    found = {module_id: (count, avg) for module_id, count, avg in rows}
-    return [ModuleSummary(m, found.get(m, (0, None))[0],
-                          float(found[m][1]) if m in found and found[m][1] is not None else None)
-            for m in module_ids]
-
-
-def comments(module_id: str, limit: int = 200) -> list[tuple[ModuleFeedback, str]]:
-    """The newest feedback on a module, with each learner's name."""
-    rows = db.session.execute(select(ModuleFeedback, User.name).join(User, User.id == ModuleFeedback.user_id)
-                              .where(ModuleFeedback.module_id == module_id)
-                              .order_by(ModuleFeedback.created_at.desc(), ModuleFeedback.id.desc()).limit(limit))
-    return [(fb, name) for fb, name in rows]

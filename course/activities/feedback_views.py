@@ -1,4 +1,4 @@
-"""Module feedback: the learner's form and the administrators' summary."""
+"""Module feedback: the learner's form (administrators read it in the admin area)."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -34,13 +34,3 @@ def module_feedback(module_id: str):
     return render_template("activities/feedback.html", view=view, module=module, rating=rating, comment=comment,
                            errors=errors, previous=previous, ratings=feedback.RATINGS), 422 if errors else 200
 
-
-@bp.get("/feedback")
-@login_required
-def feedback_summary():
-    if not current_user.is_admin:
-        abort(403)
-    view = course_view()
-    summaries = {s.module_id: s for s in feedback.summaries([m.id for m in view.modules])}
-    comments = {m.id: feedback.comments(m.id) for m in view.modules}
-    return render_template("activities/feedback_summary.html", view=view, summaries=summaries, comments=comments)

@@ -97,6 +97,35 @@ def test_admin_filters_and_downloads_a_csv(page, live_server, admin_email, tmp_p
     assert_accessible(page, "audit log")
 
 
+@pytest.fixture(scope="module")
+def activity_data(browser, live_server):
+    """Something for every admin page to show: module feedback, a quiz attempt, reminder deliveries."""
+    email = live_server.make_user(lang="it", name="Lucia Dati")
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, email, lang="it")
+        page.goto(f"/it/modules/{MODULE_1}/feedback")
+        page.locator('input[name="rating"][value="4"]').check()
+        page.get_by_label(live_server.tr("it", "Comment (optional)")).fill("Molto utile, grazie.")
+        page.get_by_role("button", name=live_server.tr("it", "Send feedback")).click()
+        expect(page.locator(".flash-success")).to_be_visible()
+        page.goto("/it/quizzes/john-lewis")
+        for question in live_server.course("it").quiz("john-lewis")[0].questions:
+            page.locator(f'input[name="q-{question.id}"]').first.check()
+        page.locator("main form.quiz-form button[type=submit]").click()
+        expect(page.locator(".score")).to_be_visible()
+    finally:
+        context.close()
+    # Reminders fall due at 07:00 on weekdays: tick just before and just after next Monday's.
+    runner = live_server.app.test_cli_runner()
+    for moment in ("2026-11-30T06:59:00Z", "2026-11-30T07:01:00Z"):
+        result = runner.invoke(args=["reminders", "tick", "--now", moment])
+        assert result.exit_code == 0, result.output
+    assert list(live_server.outbox.glob("*.eml")), "no reminder was sent"
+    return email
+
+
 ADMIN_PAGES = {
     "users": "/admin/users",
     "feedback": "/admin/feedback",
@@ -106,10 +135,11 @@ ADMIN_PAGES = {
 
 
 @pytest.mark.parametrize("name", ADMIN_PAGES)
-def test_admin_page_is_accessible(page, live_server, admin_email, name):
+def test_admin_page_is_accessible(page, live_server, admin_email, activity_data, name):
     sign_in(page, live_server, admin_email)
     page.goto("/en" + ADMIN_PAGES[name])
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("main table tbody tr").first).to_be_visible()  # with data, not an empty page
     assert_accessible(page, f"admin: {name}")
 
 
