@@ -90,6 +90,8 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
         return (type_coerce(expr, RawTime()) if raw_times else expr).label(name)
 
     specs = [s for s in specs if filters.module in (None, s.id)]
+    if not specs:  # no such module: an empty result with the same columns
+        return select(*[literal(None).label(c) for c in COLUMNS + EXTRA]).where(false())
     module_ids = [s.id for s in specs]
     ids = list(user_ids) if user_ids is not None else None
 
@@ -107,7 +109,7 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
             literal(s.activities_total, Integer).label("activities_total"),
             *[literal(s.titles[lang], String).label(f"title_{lang}") for lang in LANGUAGES],
         ) for s in specs
-    ]).subquery("m") if specs else None
+    ]).subquery("m")
 
     lp = LessonProgress
     lesson_known = _any([and_(lp.module_id == s.id, lp.lesson_id.in_(s.lessons)) for s in specs if s.lessons])
@@ -152,7 +154,7 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
     mc = ModuleCompletion
     u = User
     title = case(*[(u.lang == lang, modules.c[f"title_{lang}"]) for lang in LANGUAGES if lang != "en"],
-                 else_=modules.c.title_en) if specs else literal(None, String)
+                 else_=modules.c.title_en)
     opened, first_quiz = lessons.c.opened_at, quizzes.c.first_at
     started = case(
         (opened.is_(None), first_quiz),
@@ -176,9 +178,7 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
         when(u.course_completed_at, "course_completed_at"),
         when(quizzes.c.passed_at, "quiz_passed_at"),
         when(quizzes.c.last_at, "quiz_last_attempt_at"),
-    ) if specs else None
-    if stmt is None:  # no module matches: an empty result with the same columns
-        return select(*[literal(None).label(c) for c in COLUMNS + EXTRA]).where(false())
+    )
 
     pair = and_(u.id == lessons.c.user_id, modules.c.module_id == lessons.c.module_id)
     joined = (
@@ -215,10 +215,3 @@ def completion_rows(specs, filters: Filters = Filters(), user_ids=None, batch: i
     finally:
         result.close()
 
-
-def count_learners(filters: Filters = Filters()) -> int:
-    """How many learners the filters keep (for the export page)."""
-    stmt = select(func.count(User.id)).where(User.role == "learner")
-    if filters.lang:
-        stmt = stmt.where(User.lang == filters.lang)
-    return db.session.scalar(stmt)
