@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         default_translation_directories=";".join(_translation_directories()),
     )
 
-    from . import content_runtime, errors, i18n_cli, web
+    from . import activities, admin, authoring, content_runtime, errors, i18n_cli, reminders, web
     from .auth import cli as auth_cli
     from .auth.views import bp as auth_bp
     from .learn.views import bp as learn_bp, root_bp
@@ -41,8 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(learn_bp)
     auth_cli.init_app(app)
     i18n_cli.init_app(app)
-    for register in _optional_areas():
-        register(app)
+    # The feature areas, each registering its blueprints, commands and menu items.
+    for area in (activities, reminders, admin, authoring):
+        area.init_app(app)
     return app
 
 
@@ -53,17 +54,3 @@ def _translation_directories() -> list[str]:
     dirs += sorted(str(p.relative_to(here)) for p in here.glob("*/translations") if p.is_dir())
     return dirs
 
-
-def _optional_areas():
-    """Each feature area registers itself through its package's `init_app`."""
-    import importlib
-
-    for name in ("activities", "reminders", "admin", "authoring"):
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
-        if hasattr(module, "init_app"):
-            yield module.init_app
