@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import LESSON_WITH_DETAILS, MODULE_1, SCREENSHOTS, horizontal_overflow, screenshot
+from .helpers import LESSON_WITH_DETAILS, MODULE_1, SCREENSHOTS, assert_accessible, horizontal_overflow, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -59,6 +59,8 @@ def check_pages(page, pages, width):
         wide = horizontal_overflow(page)
         if wide:
             problems[name] = wide
+        if width < 400:  # what scrolls on a phone (a wide table) must scroll with the keyboard too
+            assert_accessible(page, f"{name} at {width} px")
     assert problems == {}, f"horizontal scrolling at {width} px"
 
 
