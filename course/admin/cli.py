@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..content import get_content
 from . import audit, formats, records
@@ -105,10 +106,14 @@ def completions(fmt, module, lang, since, until, output):
         raise click.UsageError("\n".join(f"--{field}: {message}" for field, message in exc.errors.items()))
     counter = [0]
     chunks = export_chunks(fmt, filters, counter)
-    if output is None:
-        _to_stdout(chunks)
-    else:
-        write_atomically(output, chunks)
+    try:
+        if output is None:
+            _to_stdout(chunks)
+        else:
+            write_atomically(output, chunks)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise click.ClickException(f"cannot read the database: {reason} (is it migrated? flask db upgrade)")
     audit.record(None, "export", format=fmt, filters=filters.as_dict(), records=counter[0],
                  output=str(output) if output else "stdout")
     if output is not None:

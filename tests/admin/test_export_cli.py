@@ -155,3 +155,19 @@ def test_permission_denied_is_a_clear_message(runner, learners, out_dir, monkeyp
     assert result.exit_code == 1
     assert f"cannot write {out_dir / 'out.csv'}: Permission denied" in result.output
     assert list(out_dir.iterdir()) == []
+
+
+def test_a_database_without_tables_is_a_clear_message(tmp_path, out_dir):
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path / "empty.sqlite3")
+    result = app.test_cli_runner().invoke(args=["export", "completions", "--format", "csv",
+                                                "--output", str(out_dir / "x.csv")])
+    assert result.exit_code == 1
+    assert "cannot read the database: no such table" in result.output and "flask db upgrade" in result.output
+    assert list(out_dir.iterdir()) == []
+    with app.app_context():
+        from course.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
