@@ -58,7 +58,18 @@ def main(argv=None) -> int:
     parser.add_argument("names", nargs="*", metavar="NAME",
                         help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}")
     parser.add_argument("--output", type=Path, help="where to write the results (Markdown)")
+    parser.add_argument("--render", action="store_true",
+                        help="measure nothing: write bench/RESULTS.md again from the last full run's "
+                             "bench/out/results.json (after editing bench/findings.md)")
     args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads((OUT_DIR / "results.json").read_text(encoding="utf-8"))
+        if saved.get("command") != "make bench":
+            parser.error("bench/out/results.json is not from a full run (make bench)")
+        document = render(saved["results"], saved["machine"], command=saved["command"],
+                          when=datetime.fromisoformat(saved["when"]), total_seconds=saved["total_seconds"])
+        (args.output or PROJECT_ROOT / "bench" / "RESULTS.md").write_text(document, encoding="utf-8")
+        return 0
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
@@ -72,8 +83,12 @@ def main(argv=None) -> int:
     results = [run_one(name) for name in names]
     total = time.perf_counter() - started
     command = "make bench" if not args.names else "python -m bench " + " ".join(names)
-    document = render(results, info, command=command, when=datetime.now(timezone.utc), total_seconds=total)
-    (OUT_DIR / "results.json").write_text(json.dumps({"machine": info, "results": results}, indent=2, default=str))
+    when = datetime.now(timezone.utc)
+    document = render(results, info, command=command, when=when, total_seconds=total)
+    saved_as = OUT_DIR / ("results.json" if not args.names else "results-partial.json")
+    saved_as.write_text(json.dumps({
+        "machine": info, "results": results, "command": command, "when": when.isoformat(), "total_seconds": total,
+    }, indent=2, default=str))
     output = args.output or (PROJECT_ROOT / "bench" / "RESULTS.md" if not args.names else OUT_DIR / "RESULTS.md")
     output.write_text(document, encoding="utf-8")
     print(document)
