@@ -8,6 +8,6 @@ BENCHMARKS = {
     "lesson": ("bench.lesson_page", "Lesson page under gunicorn", 120),
     "writes": ("bench.writes", "Concurrent progress and quiz writes (SQLite, WAL)", 100),
     "export": ("bench.export", "CSV export of 1,000,000 learner-module rows", 280),
-    "reminders": ("bench.reminders", "Reminders: one tick over 100,000 learners", 120),
-    "startup": ("bench.startup", "Start-up: loading and validating the course", 150),
+    "reminders": ("bench.reminders", "Reminders: one tick over 100,000 learners", 130),
+    "startup": ("bench.startup", "Start-up: loading and validating the course", 140),
 }

@@ -28,8 +28,8 @@ from .common import PROJECT_ROOT, password_hash, SCALE, Deadline, Figure, Result
 from .population import insert_learners
 
 LEARNERS = int(100_000 * SCALE)
-SEND_SECONDS = 30
-BASELINE_MESSAGES = 3000
+SEND_SECONDS = 20
+BASELINE_MESSAGES = 1500
 #: Tuesday 24 November 2026, 07:30 UTC: 07:00 local (the default reminder
 #: time) has just passed in every zone below (UTC+0 and UTC+1 in winter).
 NOW = datetime(2026, 11, 24, 7, 30, tzinfo=timezone.utc)
@@ -163,7 +163,7 @@ def run(result: Result, deadline: Deadline) -> None:
 
             # 4. Where the tick's time per email goes (a short profiled tick).
             profile_text = ""
-            if rate < 0.7 * plain_rate and deadline.left() > 40:
+            if rate < 0.7 * plain_rate and deadline.left() > 25:
                 users.clear()
                 db.session.remove()
                 db.session.execute(ReminderDelivery.__table__.update()
@@ -174,7 +174,7 @@ def run(result: Result, deadline: Deadline) -> None:
                 app.config["SMTP_URL"] = f"smtp://127.0.0.1:{sink3.port}"
                 stop3 = threading.Event()
                 profiler = cProfile.Profile()
-                timer = threading.Timer(8, stop3.set)
+                timer = threading.Timer(6, stop3.set)
                 timer.start()
                 profiler.enable()
                 try:
