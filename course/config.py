@@ -46,6 +46,7 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
         ),
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
         "SMTP_URL": os.environ.get("SMTP_URL", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
         "BASE_URL": base_url,
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
         "OUTBOX_DIR": str(instance / "outbox"),

@@ -1,8 +1,6 @@
 """Study reminders: the learner's weekly schedule, email confirmation,
 one-click unsubscribe, a calendar feed, and the scheduler that sends each
 reminder exactly once (`flask reminders tick|run`)."""
-import os
-
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
@@ -17,7 +15,6 @@ def init_app(app: Flask) -> None:
 
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
-    app.config.setdefault("MAIL_FROM", os.environ.get("MAIL_FROM", ""))
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)
     app.cli.add_command(reminders_cli)
