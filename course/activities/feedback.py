@@ -10,6 +10,11 @@ MISSING_RATING = "missing-rating"
 TOO_LONG = "too-long"
 
 
+def parse_rating(raw: str | None) -> int | None:
+    """The rating a form sent ("1" to "5"), else None (so "²" or "4.5" is no rating)."""
+    return {str(r): r for r in RATINGS}.get((raw or "").strip())
+
+
 def check(rating, comment: str) -> dict[str, str]:
     """Problems with a feedback form: field name -> code."""
     errors = {}

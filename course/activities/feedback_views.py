@@ -22,8 +22,7 @@ def module_feedback(module_id: str):
     if request.method == "POST":
         if not CsrfForm().validate_on_submit():
             abort(400)
-        raw_rating = request.form.get("rating", "")
-        rating = int(raw_rating) if raw_rating.isdigit() else None
+        rating = feedback.parse_rating(request.form.get("rating"))
         comment = request.form.get("comment", "")
         problems = feedback.check(rating, comment)
         if not problems:
