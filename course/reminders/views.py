@@ -276,8 +276,9 @@ def deliveries():
     status = request.args.get("status", "")
     if status not in STATUSES:
         status = ""
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    page = request.args.get("page", 1, type=int)  # anything int() cannot read gives 1
+    if not 0 < page < 100_000:
+        page = 1
     query = (select(ReminderDelivery, User.email).join(User, User.id == ReminderDelivery.user_id)
              .order_by(ReminderDelivery.due_at.desc(), ReminderDelivery.id.desc()))
     if status:

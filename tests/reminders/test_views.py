@@ -316,3 +316,6 @@ def test_admin_deliveries_page(app, client, make_user, auth):
     html = client.get("/en/admin/reminders/?status=failed").get_data(as_text=True)
     assert "No deliveries to show." in html
     assert client.get("/en/admin/reminders/?status=<script>&page=-1").status_code == 200
+    # "²" passes str.isdigit() but not int(): it once gave a 500.
+    for page in ("²", "x", "9" * 30, "1.5"):
+        assert client.get(f"/en/admin/reminders/?page={page}").status_code == 200, page
