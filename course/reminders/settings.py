@@ -9,7 +9,7 @@ from ..models import ReminderSchedule
 from ..models.reminders import DEFAULT_MINUTE
 from .schedule import STEP_MINUTES, shift as shift_minute
 
-_SHIFT = re.compile(r"^([0-6]):([+-]?)(\d+)$")
+_SHIFT = re.compile(r"^([0-6]):([+-]?)([0-9]{1,4})$")  # short ASCII digits: int() never fails
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,9 @@ def test_an_unknown_time_zone_is_refused(app, client, learner):
 def test_a_forged_shift_is_ignored(app, client, learner):
     client.post("/en/reminders/", data=form_data(shift="0:600"))
     client.post("/en/reminders/", data=form_data(shift="9:30"))
+    # Digits int() refuses (too many of them, or not ASCII) once gave a 500.
+    for forged in ("0:+" + "3" * 5000, "0:³⁰"):
+        assert client.post("/en/reminders/", data=form_data(shift=forged)).status_code == 302
     assert schedule(app, learner)[0] == (True, 420)
 
 
