@@ -148,7 +148,6 @@ def run(result: Result, deadline: Deadline) -> None:
             from course.reminders import emails
             users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(sent_ids)))}
             messages = [emails.reminder_message(users[uid], NOW) for uid in sent_ids]
-            build_s_each = None
             sink2 = Sink()
             try:
                 t0 = time.perf_counter()
@@ -216,4 +215,3 @@ def run(result: Result, deadline: Deadline) -> None:
         result.notes.append(f"mail errors during the tick: {sorted(set(report.errors))[:3]}")
     if profile_text:
         result.details["profile"] = profile_text
-    del build_s_each

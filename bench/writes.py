@@ -165,7 +165,6 @@ class Learner:
                 self.tally["learners_done"] += 1
             except Exception:  # noqa: BLE001 - every failure is counted and reported
                 self.tally["failures"] += 1
-                self.tally.setdefault("errors", [])
                 self.latencies.setdefault("_errors", []).append(traceback.format_exc(limit=6))
                 db.session.rollback()
             finally:
