@@ -66,10 +66,16 @@ class LiveServer:
             set_lesson_complete(user, view, view.lesson(lesson_id))
 
     def tr(self, lang: str, message: str, **variables) -> str:
-        """The UI string `message` as the app shows it in `lang`."""
+        """The UI string `message` as the app shows it in `lang`.
+
+        A phrase (two words or more) must have a translation: otherwise the page
+        would show English and a test looking for this text would not notice.
+        """
         from flask_babel import force_locale, gettext
 
         with self.app.test_request_context(f"/{lang}/"), force_locale(lang):
+            translated = gettext(message)
+            assert lang == "en" or translated != message or " " not in message, f"no {lang} translation: {message!r}"
             return gettext(message, **variables)
 
     def percent(self, lang: str, fraction: float) -> str:
@@ -135,6 +141,17 @@ def live_server(migrated_db, tmp_path_factory):
 def base_url(live_server):
     """page.goto("/en/") goes to the live server."""
     return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    """Every context of these tests talks to this live server.
+
+    (pytest-playwright's own browser_context_args is computed once per session,
+    from the first `base_url` asked for: another folder's server, if a test
+    there ran first.)
+    """
+    return {**browser_context_args, "base_url": live_server.url}
 
 
 @pytest.fixture(scope="session")
