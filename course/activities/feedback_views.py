@@ -3,18 +3,17 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..learn.lookup import course_view, module_or_404
 from . import feedback
 from .forms import CsrfForm, feedback_error
-from .views import bp, course_view
+from .views import bp
 
 
 @bp.route("/modules/<module_id>/feedback", methods=["GET", "POST"])
 @login_required
 def module_feedback(module_id: str):
     view = course_view()
-    module = view.module(module_id)
-    if module is None:
-        abort(404)
+    module = module_or_404(module_id)
     previous = feedback.latest(current_user.id, module.id)
     rating = previous.rating if previous else None
     comment = previous.comment if previous else ""

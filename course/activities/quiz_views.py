@@ -3,9 +3,10 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..learn.lookup import can_see_drafts, course_view, module_or_404
 from . import completion, grading, quizzes
 from .forms import CsrfForm, QuizForm, quiz_error
-from .views import bp, can_see_drafts, course_view
+from .views import bp
 
 
 def _quiz_or_404(quiz_id: str):
@@ -21,6 +22,16 @@ def _quiz_or_404(quiz_id: str):
             and all(ref.lesson.is_draft for ref in lessons)):
         abort(404)
     return view, quiz, module
+
+
+def _attempt_or_404(quiz_id: str, attempt_id: int):
+    """(view, quiz, module, attempt) for one of the current learner's own attempts;
+    anyone else's is a 404."""
+    view, quiz, module = _quiz_or_404(quiz_id)
+    found = quizzes.get_attempt(current_user.id, quiz_id, attempt_id)
+    if found is None:
+        abort(404)
+    return view, quiz, module, found
 
 
 def way_back(view, quiz, module) -> tuple[str, str]:
@@ -44,11 +55,8 @@ def quiz_url(quiz, module) -> str:
 @bp.route("/modules/<module_id>/quiz", methods=["GET", "POST"])
 @login_required
 def final_quiz(module_id: str):
-    view = course_view()
-    module = view.module(module_id)
-    if module is None:
-        abort(404)
-    return _take(view, module.final_quiz, module)
+    module = module_or_404(module_id)
+    return _take(course_view(), module.final_quiz, module)
 
 
 @bp.route("/quizzes/<quiz_id>", methods=["GET", "POST"])
@@ -99,10 +107,7 @@ def _take(view, quiz, module):
 @bp.get("/quizzes/<quiz_id>/attempts/<int(max=2147483647):attempt_id>")
 @login_required
 def attempt(quiz_id: str, attempt_id: int):
-    view, quiz, module = _quiz_or_404(quiz_id)
-    found = quizzes.get_attempt(current_user.id, quiz_id, attempt_id)
-    if found is None:
-        abort(404)
+    view, quiz, module, found = _attempt_or_404(quiz_id, attempt_id)
     history = quizzes.history(current_user.id, quiz_id)
     back_url, back_label = way_back(view, quiz, module)
     return render_template("activities/attempt.html", view=view, quiz=quiz, module=module, attempt=found,
@@ -115,10 +120,7 @@ def attempt(quiz_id: str, attempt_id: int):
 @bp.post("/quizzes/<quiz_id>/attempts/<int(max=2147483647):attempt_id>/verdict")
 @login_required
 def verdict(quiz_id: str, attempt_id: int):
-    view, quiz, module = _quiz_or_404(quiz_id)
-    found = quizzes.get_attempt(current_user.id, quiz_id, attempt_id)
-    if found is None:
-        abort(404)
+    view, quiz, module, found = _attempt_or_404(quiz_id, attempt_id)
     if not CsrfForm().validate_on_submit() or request.form.get("verdict") not in ("right", "wrong"):
         abort(400)
     question_id = request.form.get("question_id", "")

@@ -146,10 +146,6 @@ class ReviewItem:
     def chosen(self) -> tuple:
         return tuple(o for o in self.question.options if o.id in (self.response or ()))
 
-    @property
-    def right_options(self) -> tuple:
-        return tuple(o for o in self.question.options if o.correct)
-
 
 def review(quiz: Quiz, attempt: QuizAttempt) -> list[ReviewItem]:
     """The attempt's answers against the quiz as it reads now (any language: the ids match).

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..content import get_content
 from ..extensions import login_manager
+from ..learn.lookup import course_view, lesson_or_404
 from ..web import is_safe_next
 from . import completion, notes, reflections
 from .forms import CsrfForm, note_error, reflection_error
@@ -16,24 +16,6 @@ bp = Blueprint("activities", __name__, url_prefix="/<lang>", template_folder="te
 
 
 # --- shared helpers -------------------------------------------------------------
-
-def course_view():
-    return get_content().course(g.lang)
-
-
-def can_see_drafts() -> bool:
-    return current_user.is_authenticated and current_user.is_staff
-
-
-def lesson_or_404(module_id: str, lesson_id: str):
-    """(course view, module, lesson ref) for a lesson the current user may see."""
-    view = course_view()
-    module = view.module(module_id)
-    ref = view.lesson(lesson_id)
-    if module is None or ref is None or ref.module_id != module.id or (ref.lesson.is_draft and not can_see_drafts()):
-        abort(404)
-    return view, module, ref
-
 
 def json_error(message: str, status: int, **extra):
     return jsonify(ok=False, message=message, **extra), status
@@ -75,7 +57,8 @@ def _reflection_or_404(ref, exercise_id: str):
 @bp.route("/modules/<module_id>/<lesson_id>/reflections/<exercise_id>", methods=["GET", "POST"])
 @signed_in
 def reflection(module_id: str, lesson_id: str, exercise_id: str):
-    view, module, ref = lesson_or_404(module_id, lesson_id)
+    module, ref = lesson_or_404(module_id, lesson_id)
+    view = course_view()
     block = _reflection_or_404(ref, exercise_id)
     if request.method == "POST" and request.is_json:
         return _save_reflection_json(view, ref, block)
@@ -160,7 +143,8 @@ def my_reflections_print():
 @bp.route("/modules/<module_id>/<lesson_id>/notes", methods=["GET", "POST"])
 @signed_in
 def note(module_id: str, lesson_id: str):
-    view, module, ref = lesson_or_404(module_id, lesson_id)
+    module, ref = lesson_or_404(module_id, lesson_id)
+    view = course_view()
     if request.method == "POST" and request.is_json:
         text = _json_body().get("text")
         if not isinstance(text, str):

@@ -1,7 +1,7 @@
 """The course, its modules and lessons."""
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, g, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, jsonify, redirect, render_template, request,
                    send_from_directory, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,6 +12,7 @@ from ..extensions import db
 from ..i18n import preferred_language
 from . import progress
 from .forms import CompleteForm
+from .lookup import can_see_drafts, course_view, lesson_or_404, module_or_404
 from .text import lesson_markdown
 
 root_bp = Blueprint("root", __name__)
@@ -33,47 +34,24 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
-def _can_see_drafts() -> bool:
-    return current_user.is_authenticated and current_user.is_staff
-
-
-def _course():
-    return get_content().course(g.lang)
-
-
-def _module_or_404(module_id: str):
-    module = _course().module(module_id)
-    if module is None:
-        abort(404)
-    return module
-
-
-def _lesson_or_404(module_id: str, lesson_id: str):
-    module = _module_or_404(module_id)
-    ref = _course().lesson(lesson_id)
-    if ref is None or ref.module_id != module.id or (ref.lesson.is_draft and not _can_see_drafts()):
-        abort(404)
-    return module, ref
-
-
 @bp.get("/")
 def home():
-    view = _course()
-    status = progress.course_status(view, current_user, _can_see_drafts())
-    return render_template("learn/home.html", view=view, status=status, drafts=_can_see_drafts())
+    view = course_view()
+    status = progress.course_status(view, current_user, can_see_drafts())
+    return render_template("learn/home.html", view=view, status=status, drafts=can_see_drafts())
 
 
 @bp.get("/modules/<module_id>")
 def module(module_id: str):
-    view = _course()
-    mod = _module_or_404(module_id)
-    status = progress.course_status(view, current_user, _can_see_drafts())
+    view = course_view()
+    mod = module_or_404(module_id)
+    status = progress.course_status(view, current_user, can_see_drafts())
     return render_template("learn/module.html", view=view, module=mod, status=status,
-                           lessons=mod.published_lessons(_can_see_drafts()))
+                           lessons=mod.published_lessons(can_see_drafts()))
 
 
 def _neighbours(module, ref):
-    lessons = module.published_lessons(_can_see_drafts())
+    lessons = module.published_lessons(can_see_drafts())
     ids = [r.id for r in lessons]
     pos = ids.index(ref.id)
     previous = lessons[pos - 1] if pos > 0 else None
@@ -83,11 +61,11 @@ def _neighbours(module, ref):
 
 @bp.get("/modules/<module_id>/<lesson_id>")
 def lesson(module_id: str, lesson_id: str):
-    view = _course()
-    mod, ref = _lesson_or_404(module_id, lesson_id)
+    view = course_view()
+    mod, ref = lesson_or_404(module_id, lesson_id)
     if current_user.is_authenticated:
         progress.record_open(current_user, ref)
-    status = progress.course_status(view, current_user, _can_see_drafts())
+    status = progress.course_status(view, current_user, can_see_drafts())
     previous, following = _neighbours(mod, ref)
     return render_template("learn/lesson.html", view=view, module=mod, ref=ref, lesson=ref.lesson,
                            status=status, previous=previous, following=following,
@@ -96,13 +74,13 @@ def lesson(module_id: str, lesson_id: str):
 
 @bp.get("/modules/<module_id>/<lesson_id>/text")
 def lesson_text(module_id: str, lesson_id: str):
-    mod, ref = _lesson_or_404(module_id, lesson_id)
+    mod, ref = lesson_or_404(module_id, lesson_id)
     return render_template("learn/lesson_text.html", module=mod, ref=ref, lesson=ref.lesson)
 
 
 @bp.get("/modules/<module_id>/<lesson_id>/download")
 def lesson_download(module_id: str, lesson_id: str):
-    mod, ref = _lesson_or_404(module_id, lesson_id)
+    mod, ref = lesson_or_404(module_id, lesson_id)
     body = lesson_markdown(ref, mod.module.title, {"reflection": _("Reflection"), "quiz": _("Quiz")})
     return Response(body, mimetype="text/markdown", headers={
         "Content-Disposition": f'attachment; filename="{ref.id}-{ref.lang}.md"',
@@ -118,8 +96,8 @@ def media(filename: str):
 @bp.post("/modules/<module_id>/<lesson_id>/complete")
 @login_required
 def complete(module_id: str, lesson_id: str):
-    view = _course()
-    mod, ref = _lesson_or_404(module_id, lesson_id)
+    view = course_view()
+    mod, ref = lesson_or_404(module_id, lesson_id)
     form = CompleteForm()
     if not form.validate_on_submit():
         abort(400)
