@@ -185,14 +185,3 @@ def split_window(start: datetime, end: datetime, size: timedelta = timedelta(day
         yield start, stop
         start = stop
 
-
-def next_occurrence(zone_name: str, weekday: int, minute: int, after: datetime) -> datetime:
-    """The next moment after `after` that a weekly reminder (weekday, minute) is due."""
-    tz = zone(zone_name)
-    day = after.astimezone(tz).date() - timedelta(days=1)
-    while True:
-        if day.weekday() == weekday:
-            moment = due_at(zone_name, day, minute)
-            if moment > after:
-                return moment
-        day += timedelta(days=1)

@@ -20,7 +20,7 @@ from .calendar import build_feed, new_token
 from .forms import WEEKDAYS, ActionForm, ScheduleForm, day_name
 from .mailer import ConfigError, MailError, mailer_for
 from .scheduler import LAST_TICK, last_tick
-from .schedule import time_of
+from .schedule import minute_of, time_of
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,7 @@ def settings():
         if form.timezone.data not in time_zones():
             form.timezone.errors.append(_("Choose a time zone from the list."))
         else:
-            submitted = {w: (bool(form.day(w)[0].data), form.day(w)[1].data.hour * 60 + form.day(w)[1].data.minute)
-                         for w in WEEKDAYS}
+            submitted = {w: (bool(form.day(w)[0].data), minute_of(form.day(w)[1].data)) for w in WEEKDAYS}
             shift = rules.parse_shift(request.form.get("shift"))
             days = rules.apply_changes(days, submitted, shift)
             rules.save_days(current_user.id, days)

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from course.reminders.schedule import (MINUTES_PER_DAY, due_at, due_ranges, minute_of, next_occurrence, shift,
+from course.reminders.schedule import (MINUTES_PER_DAY, due_at, due_ranges, minute_of, shift,
                                        split_window, time_of, wall_clock, zone)
 
 UTC = timezone.utc
@@ -79,11 +79,6 @@ def test_split_window():
     a = datetime(2026, 1, 1, tzinfo=UTC)
     parts = list(split_window(a, a + timedelta(days=2, hours=3)))
     assert parts[0] == (a, a + timedelta(days=1)) and parts[-1][1] == a + timedelta(days=2, hours=3) and len(parts) == 3
-
-
-def test_next_occurrence():
-    after = datetime(2026, 10, 23, 12, 0, tzinfo=UTC)  # Friday
-    assert next_occurrence("Europe/Rome", 0, 420, after) == datetime(2026, 10, 26, 6, 0, tzinfo=UTC)
 
 
 # -- properties ------------------------------------------------------------
