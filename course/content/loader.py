@@ -225,35 +225,29 @@ def check_ids(item, source: Source, problems: list) -> None:
         _check_quiz_ids(item, source, problems)
 
 
+def _check_unique(items, at: tuple, what: str, source: Source, problems: list, where: str = "") -> None:
+    """Report every item whose id an earlier item of the same list (at `at` in the file) has."""
+    first: dict[str, int] = {}
+    for pos, item in enumerate(items):
+        line = source.line_of(at + (pos, "id"))
+        if item.id in first:
+            problems.append(Problem(source.path, line,
+                                    f"duplicate {what} id '{item.id}'{where} (first on line {first[item.id]})"))
+        first.setdefault(item.id, line)
+
+
 def _check_lesson(lesson: m.Lesson, source: Source, problems: list):
-    seen: dict[str, int] = {}
+    _check_unique(lesson.blocks, ("blocks",), "block", source, problems)
     for index, block in enumerate(lesson.blocks):
-        line = source.line_of(("blocks", index, "id"))
-        if block.id in seen:
-            problems.append(Problem(source.path, line, f"duplicate block id '{block.id}' (first on line {seen[block.id]})"))
-        seen.setdefault(block.id, line)
         if block.type == "reflection":
-            first: dict[str, int] = {}
-            for pos, prompt in enumerate(block.prompts):
-                pline = source.line_of(("blocks", index, "prompts", pos, "id"))
-                if prompt.id in first:
-                    problems.append(Problem(source.path, pline, f"duplicate prompt id '{prompt.id}' (first on line {first[prompt.id]})"))
-                first.setdefault(prompt.id, pline)
+            _check_unique(block.prompts, ("blocks", index, "prompts"), "prompt", source, problems)
 
 
 def _check_quiz_ids(quiz: m.Quiz, source: Source, problems: list):
-    first: dict[str, int] = {}
-    for qpos, question in enumerate(quiz.questions):
-        line = source.line_of(("questions", qpos, "id"))
-        if question.id in first:
-            problems.append(Problem(source.path, line, f"duplicate question id '{question.id}' (first on line {first[question.id]})"))
-        first.setdefault(question.id, line)
-        options: dict[str, int] = {}
-        for opos, option in enumerate(question.options):
-            oline = source.line_of(("questions", qpos, "options", opos, "id"))
-            if option.id in options:
-                problems.append(Problem(source.path, oline, f"duplicate option id '{option.id}' in question '{question.id}' (first on line {options[option.id]})"))
-            options.setdefault(option.id, oline)
+    _check_unique(quiz.questions, ("questions",), "question", source, problems)
+    for index, question in enumerate(quiz.questions):
+        _check_unique(question.options, ("questions", index, "options"), "option", source, problems,
+                      where=f" in question '{question.id}'")
 
 
 def check_references(tree: LanguageTree, reference: LanguageTree | None, problems: list):
