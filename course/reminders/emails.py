@@ -113,13 +113,10 @@ def reminder_message(user: User, now: datetime, status: CourseStatus | None = No
         status = course_status(view, user)
     with public_links(user.lang):
         step = next_step(view, status, user.lang)
-        modules_done = sum(1 for s in status.modules.values() if s.complete) if status else 0
         context = dict(
             user=user,
             status=status,
             step=step,
-            modules_done=modules_done,
-            modules_total=len(view.modules),
             course_title=view.course.title,
             course_url=url_for("learn.home", lang=user.lang, _external=True),
             settings_url=url_for("reminders.settings", lang=user.lang, _external=True),
