@@ -1,9 +1,12 @@
 """What every page shares: the language in the URL, template helpers and
 security headers."""
+from datetime import datetime, timezone, tzinfo
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, abort, g, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_login import current_user
 
 from .content.markdown import render, render_inline
 from .i18n import LANGUAGE_NAMES, LANGUAGES
@@ -51,6 +54,30 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def _learner_zone() -> tzinfo:
+    """The signed-in user's own time zone (UTC for visitors, or a zone Python does not know)."""
+    if current_user.is_authenticated:
+        try:
+            return ZoneInfo(current_user.timezone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            pass
+    return timezone.utc
+
+
+def learner_time(moment: datetime | None) -> str:
+    """A stored moment in the signed-in user's own time zone, in the page's language."""
+    if moment is None:
+        return ""
+    return format_datetime(moment.astimezone(_learner_zone()), "medium", rebase=False)
+
+
+def learner_date(moment: datetime | None, format: str = "long") -> str:
+    """The date of a stored moment where the signed-in user lives (not the UTC date)."""
+    if moment is None:
+        return ""
+    return format_date(moment.astimezone(_learner_zone()), format, rebase=False)
+
+
 def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -67,7 +94,6 @@ def add_menu_item(app: Flask, endpoint: str, label, roles: tuple[str, ...] | Non
 def account_menu() -> list[dict]:
     """The menu links the current user may see, in the order areas added them."""
     from flask import current_app
-    from flask_login import current_user
 
     items = []
     for endpoint, label, roles in current_app.extensions.get("aula.menu", []):
@@ -87,6 +113,8 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         format_decimal=format_decimal,
         format_percent=format_percent,
+        learner_time=learner_time,
+        learner_date=learner_date,
         switch_language_url=switch_language_url,
         account_menu=account_menu,
         LANGUAGES=LANGUAGES,

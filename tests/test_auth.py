@@ -129,6 +129,18 @@ def test_profile_changes_name_language_and_time_zone(client, app, learner):
     assert client.get("/").headers["Location"] == "/es/"
 
 
+def test_profile_dates_are_the_learners_own(client, app, make_user, auth):
+    from datetime import datetime, timezone
+
+    uid = make_user(email="kiri@example.com", timezone="Pacific/Auckland")
+    with app.app_context():
+        db.session.get(User, uid).created_at = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+        db.session.commit()
+    auth.login("kiri@example.com")
+    # 12:00 UTC on 23 November is already 24 November in Auckland (UTC+13).
+    assert "Member since November 24, 2026." in client.get("/en/profile").get_data(as_text=True)
+
+
 def test_profile_refuses_an_unknown_time_zone(client, app, learner):
     response = client.post("/en/profile", data={"save_profile": "1", "name": "Ada", "lang": "en", "timezone": "Nowhere/Land"})
     assert response.status_code == 422

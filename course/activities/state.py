@@ -4,11 +4,8 @@ Exposed to templates as `activity_state(lesson_id)` and `quiz_history(quiz_id)`;
 each is read once per request.
 """
 from dataclasses import dataclass, field
-from datetime import timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g
-from flask_babel import format_datetime
 from flask_login import current_user
 
 from . import completion, notes, quizzes, reflections, texts
@@ -63,15 +60,3 @@ def quiz_history(quiz_id: str) -> quizzes.History:
         cache[quiz_id] = quizzes.history(current_user.id, quiz_id)
     return cache[quiz_id]
 
-
-def learner_time(moment) -> str:
-    """A stored moment in the signed-in learner's own time zone, in the page's language."""
-    if moment is None:
-        return ""
-    zone = None
-    if current_user.is_authenticated:
-        try:
-            zone = ZoneInfo(current_user.timezone)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            zone = None
-    return format_datetime(moment.astimezone(zone or timezone.utc), "medium", rebase=False)

@@ -258,6 +258,19 @@ def test_signed_in_unsubscribe_and_resubscribe(app, client, learner):
     assert user(app, learner).reminders_unsubscribed_at is None
 
 
+def test_the_unsubscribe_date_is_the_learners_own(app, client, make_user, auth):
+    from datetime import datetime, timezone
+
+    uid = make_user(email="kiri@example.com", timezone="Pacific/Auckland")
+    with app.app_context():
+        db.session.get(User, uid).reminders_unsubscribed_at = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+        db.session.commit()
+    auth.login("kiri@example.com")
+    # 12:00 UTC on 23 November is already 24 November in Auckland (UTC+13).
+    html = client.get("/en/reminders/").get_data(as_text=True)
+    assert "You unsubscribed on November 24, 2026." in html
+
+
 # -- the calendar feed -------------------------------------------------------
 
 def feed_path(html):
