@@ -110,6 +110,8 @@ def test_a_lesson_missing_in_a_language_is_shown_in_english_with_a_notice(site):
     title = (site.root / "en/complaints/tactics.yaml").read_text(encoding="utf-8").splitlines()[english_title - 1]
     assert title.split(": ", 1)[1] in html
     assert 'class="lesson" lang="en"' in html
+    # The page's own words inside the English lesson stay Polish (WCAG 3.1.2, language of parts).
+    assert '<div class="lesson-tools" lang="pl">' in html and '<p class="meta" lang="pl">' in html
     assert 'class="notice" role="note"' in html
     with s.app.test_request_context("/pl/"):
         from flask_babel import force_locale, gettext
