@@ -35,9 +35,14 @@ def _push_lang(endpoint, values):
 
 
 def switch_language_url(lang: str) -> str:
-    """This page in another language (the same lesson, the same query)."""
+    """This page in another language (the same lesson, the same query).
+
+    A page answering a POST to an address that only takes POSTs (a failed
+    content reload, an undone unsubscribe) switches to the course home.
+    """
     rule = request.url_rule
-    if rule is None or "lang" not in rule.arguments or request.endpoint is None:
+    if (rule is None or "lang" not in rule.arguments or request.endpoint is None
+            or "GET" not in (rule.methods or ())):
         return url_for("learn.home", lang=lang)
     args = dict(request.view_args or {})
     args["lang"] = lang

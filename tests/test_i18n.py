@@ -46,6 +46,22 @@ def test_the_language_switcher_keeps_the_learner_on_the_same_lesson(client):
     assert re.search(r'<a href="/pl/modules/external-customers/customer-vs-consumer" lang="pl" hreflang="pl" aria-current="true">', page)
 
 
+def test_a_page_from_a_post_only_address_switches_language_to_the_course_home(app, client, make_user):
+    from course.extensions import db
+    from course.models import User
+    from course.reminders.tokens import unsubscribe_token
+
+    uid = make_user(email="kiri@example.com")
+    with app.test_request_context("/"):
+        token = unsubscribe_token(db.session.get(User, uid))
+    # The undo of an unsubscribe answers a POST with a page; a GET of its address would be a 405.
+    page = client.post(f"/pl/reminders/unsubscribe/{token}/undo")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<a href="/it/" lang="it" hreflang="it">' in html
+    assert f'href="/it/reminders/unsubscribe/{token}/undo"' not in html
+
+
 def test_numbers_are_formatted_for_the_locale(client, learner):
     # A percentage in Polish and Spanish has a space (or no-break space) before %, English none.
     en = client.get("/en/").get_data(as_text=True)
