@@ -153,3 +153,20 @@ def test_a_404_without_a_language_prefix_is_a_page_in_the_visitors_language(clie
     client.post("/en/logout")
     response = client.get("/no/such/page", headers={"Accept-Language": "pl"})
     assert response.status_code == 404 and '<html lang="pl">' in response.get_data(as_text=True)
+
+
+def test_reopening_a_lesson_at_once_writes_nothing_but_later_visits_count(client, app, learner, monkeypatch):
+    from datetime import timedelta
+
+    from course.learn import progress
+
+    client.get(LESSON.format(lang="en"))
+    with app.app_context():
+        first = db.session.scalar(select(LessonProgress.last_opened_at).where(LessonProgress.user_id == learner))
+    client.get(LESSON.format(lang="en"))
+    with app.app_context():
+        assert db.session.scalar(select(LessonProgress.last_opened_at).where(LessonProgress.user_id == learner)) == first
+    monkeypatch.setattr(progress, "REOPEN_WRITE_INTERVAL", timedelta(0))
+    client.get(LESSON.format(lang="en"))
+    with app.app_context():
+        assert db.session.scalar(select(LessonProgress.last_opened_at).where(LessonProgress.user_id == learner)) > first

@@ -1,6 +1,7 @@
 """Progress rules: what is opened, done and complete. Plain functions over
 the loaded course and the learner's rows; the views stay thin."""
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -105,12 +106,19 @@ def _resume(view: CourseView, rows: dict, include_drafts: bool) -> LessonRef | N
     return unfinished[0] if unfinished else None
 
 
+#: A lesson reopened within this time is not written again: reading a page
+#: should not cost a database write (and SQLite's one writer) on every view.
+REOPEN_WRITE_INTERVAL = timedelta(seconds=60)
+
+
 def record_open(user: User, ref: LessonRef) -> LessonProgress:
     """Note that the learner opened a lesson (first and last time)."""
     row = db.session.scalar(
         select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == ref.id)
     )
     now = utcnow()
+    if row is not None and now - row.last_opened_at < REOPEN_WRITE_INTERVAL:
+        return row
     if row is None:
         row = LessonProgress(user_id=user.id, module_id=ref.module_id, lesson_id=ref.id,
                              first_opened_at=now, last_opened_at=now)
