@@ -129,21 +129,17 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _display(path: Path, root: Path) -> str:
-    return display_path(path)
-
-
 def load_language(root: Path, lang: str, problems: list) -> LanguageTree:
     """Parse one language folder, checking each file on its own."""
     tree = LanguageTree(lang)
     folder = root / lang
     if not folder.is_dir():
         level = "error" if lang == DEFAULT_LANGUAGE else "parity"
-        problems.append(Problem(_display(folder, root), 1, "the language folder is missing", level))
+        problems.append(Problem(display_path(folder), 1, "the language folder is missing", level))
         return tree
     course_path = folder / "course.yaml"
     if course_path.exists():
-        source = read_yaml(course_path, _display(course_path, root), problems)
+        source = read_yaml(course_path, display_path(course_path), problems)
         if source:
             tree.course = validate_model(m.CourseFile, source, problems)
             tree.sources["course"] = source
@@ -151,22 +147,22 @@ def load_language(root: Path, lang: str, problems: list) -> LanguageTree:
                 _check_list(tree.course.modules, "modules", "module", source, problems)
     for stray in sorted(folder.glob("*.y*ml")):
         if stray.name != "course.yaml":
-            problems.append(Problem(_display(stray, root), 1, "this file is not part of the course: "
+            problems.append(Problem(display_path(stray), 1, "this file is not part of the course: "
                                     "lessons go in a module folder, and files must end in .yaml", "warning"))
     for module_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
-        _load_module(root, module_dir, tree, problems)
+        _load_module(module_dir, tree, problems)
     return tree
 
 
-def _load_module(root: Path, module_dir: Path, tree: LanguageTree, problems: list) -> None:
+def _load_module(module_dir: Path, tree: LanguageTree, problems: list) -> None:
     module_path = module_dir / "module.yaml"
     for stray in sorted([*module_dir.glob("*.yml"), *module_dir.glob("quizzes/*.yml")]):
-        problems.append(Problem(_display(stray, root), 1, "content files must end in .yaml (rename this .yml file)"))
+        problems.append(Problem(display_path(stray), 1, "content files must end in .yaml (rename this .yml file)"))
     if not module_path.exists():
         if any(module_dir.glob("*.yaml")):
-            problems.append(Problem(_display(module_dir, root), 1, "module folder without a module.yaml"))
+            problems.append(Problem(display_path(module_dir), 1, "module folder without a module.yaml"))
         return
-    display = _display(module_path, root)
+    display = display_path(module_path)
     source = read_yaml(module_path, display, problems)
     module = validate_model(m.Module, source, problems) if source else None
     if module is None:
@@ -180,9 +176,9 @@ def _load_module(root: Path, module_dir: Path, tree: LanguageTree, problems: lis
             _check_list(module.lessons, "lessons", "lesson", source, problems)
     for lesson_path in sorted(module_dir.glob("*.yaml")):
         if lesson_path.name != "module.yaml":
-            _load_item(m.Lesson, lesson_path, root, module_dir.name, tree.lessons, tree, problems)
+            _load_item(m.Lesson, lesson_path, module_dir.name, tree.lessons, tree, problems)
     for quiz_path in sorted((module_dir / "quizzes").glob("*.yaml")):
-        _load_item(m.Quiz, quiz_path, root, module_dir.name, tree.quizzes, tree, problems)
+        _load_item(m.Quiz, quiz_path, module_dir.name, tree.quizzes, tree, problems)
 
 
 def _check_list(ids: tuple, key: str, kind: str, source: Source, problems: list) -> None:
@@ -195,8 +191,8 @@ def _check_list(ids: tuple, key: str, kind: str, source: Source, problems: list)
         first.setdefault(item_id, line)
 
 
-def _load_item(model, path: Path, root: Path, module_id: str, into: dict, tree: LanguageTree, problems: list):
-    display = _display(path, root)
+def _load_item(model, path: Path, module_id: str, into: dict, tree: LanguageTree, problems: list):
+    display = display_path(path)
     kind = "lesson" if model is m.Lesson else "quiz"
     source = read_yaml(path, display, problems)
     item = validate_model(model, source, problems) if source else None
@@ -317,12 +313,12 @@ def parse_content(root: Path) -> tuple[dict[str, LanguageTree], list[Problem]]:
     if reference.course is None and (root / DEFAULT_LANGUAGE).is_dir():
         course_path = root / DEFAULT_LANGUAGE / "course.yaml"
         if not course_path.exists():
-            problems.append(Problem(_display(course_path, root), 1, "the English course.yaml is missing"))
+            problems.append(Problem(display_path(course_path), 1, "the English course.yaml is missing"))
     for lang, tree in trees.items():
         check_references(tree, None if lang == DEFAULT_LANGUAGE else reference, problems)
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if folder.name not in LANGUAGES and folder.name != "media" and any(folder.rglob("*.yaml")):
-            problems.append(Problem(_display(folder, root), 1, f"'{folder.name}' is not a course language "
+            problems.append(Problem(display_path(folder), 1, f"'{folder.name}' is not a course language "
                                     f"({', '.join(LANGUAGES)}): its files are not used", "warning"))
     return trees, problems
 
