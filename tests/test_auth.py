@@ -157,6 +157,19 @@ def test_password_change_needs_the_current_password(client, app, learner, auth):
     assert auth.login("ada@example.com", password="another-pass-2").status_code == 302
 
 
+def test_both_profile_forms_carry_the_csrf_token_and_ids_stay_unique(db_path, tmp_path, make_user):
+    app = make_app(db_path, WTF_CSRF_ENABLED=True, OUTBOX_DIR=str(tmp_path))
+    make_user(email="ada@example.com", name="Ada")
+    client = app.test_client()
+    token = csrf_token_from(client.get("/en/login").get_data(as_text=True))
+    client.post("/en/login", data={"email": "ada@example.com", "password": PASSWORD, "csrf_token": token})
+    html = client.get("/en/profile").get_data(as_text=True)
+    assert html.count('id="csrf_token"') == 1 and html.count('name="csrf_token"') == 3  # with the sign-out form
+    response = client.post("/en/profile", data={"change_password": "1", "current_password": PASSWORD,
+                                                "new_password": "another-pass-2", "csrf_token": token})
+    assert response.status_code == 302
+
+
 def test_a_post_without_a_csrf_token_is_refused_with_a_translated_page(db_path, tmp_path):
     app = make_app(db_path, WTF_CSRF_ENABLED=True, OUTBOX_DIR=str(tmp_path))
     client = app.test_client()

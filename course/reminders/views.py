@@ -122,7 +122,7 @@ def settings():
         db.session.commit()
     feed_url = url_for(".feed", token=current_user.calendar_token, _external=True)
     status = 422 if form.errors else 200
-    return render_template("reminders/settings.html", form=form, days=_days_state(days), action=ActionForm(),
+    return render_template("reminders/settings.html", form=form, days=_days_state(days),
                            feed_url=feed_url, webcal_url="webcal://" + feed_url.split("://", 1)[1]), status
 
 
