@@ -210,7 +210,8 @@ def breakdown(learners: int) -> dict:
         profiler.disable()
         stream = io.StringIO()
         pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(16)
-        profile = "\n".join(line for line in stream.getvalue().splitlines()[4:] if line.strip())
+        profile = "\n".join(line for line in stream.getvalue().splitlines()
+            if line.strip() and "function calls" not in line)
         records.completion_rows = original
     return {"phases": phases, "profile": profile}
 

@@ -102,7 +102,8 @@ def cpu_per_request(ws: Workspace, lesson_path: str, requests: int = 100) -> dic
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(r"course/|flask_babel|flask_login|jinja2/environment|sqlalchemy/orm/session.py:.*(execute|commit)", 28)
     out["profile"] = "50 lesson page requests\n" + "\n".join(
-        line for line in stream.getvalue().splitlines()[4:] if line.strip())
+        line for line in stream.getvalue().splitlines()
+            if line.strip() and "function calls" not in line)
     from course.extensions import db
     with app.app_context():
         db.engine.dispose()

@@ -184,7 +184,8 @@ def run(result: Result, deadline: Deadline) -> None:
                     sink3.stop()
                 stream = io.StringIO()
                 pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(30)
-                profile_text = "\n".join(line for line in stream.getvalue().splitlines()[4:] if line.strip())
+                profile_text = "\n".join(line for line in stream.getvalue().splitlines()
+                    if line.strip() and "function calls" not in line)
             db.session.remove()
             db.engine.dispose()
 

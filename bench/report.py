@@ -100,7 +100,7 @@ def render(results: list[dict], machine: dict, *, command: str, when, total_seco
             lines += ["", *[f"- Note: {note}" for note in result["notes"]]]
         profile = result.get("details", {}).get("profile")
         if profile:
-            lines += ["", "Profile (cProfile, top entries; the sort order is in each header):", "", "```",
+            lines += ["", "Profile (cProfile, top entries):", "", "```",
                       profile.strip(), "```"]
         lines += ["", f"({result.get('wall_seconds', result.get('seconds', 0)):.0f} s)", ""]
     if FINDINGS.exists():

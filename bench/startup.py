@@ -80,7 +80,8 @@ def _child(root: str, profile: bool, warm: bool = True) -> dict:
         profiler.disable()
         stream = io.StringIO()
         pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(18)
-        out["profile"] = "\n".join(line for line in stream.getvalue().splitlines()[4:] if line.strip())
+        out["profile"] = "\n".join(line for line in stream.getvalue().splitlines()
+            if line.strip() and "function calls" not in line)
     content = app.extensions["aula.content"]
     out["lessons"] = sum(len(m.lessons) for m in content.course("en").modules)
     return out
