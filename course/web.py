@@ -52,8 +52,15 @@ def switch_language_url(lang: str) -> str:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """A `next` address is followed only when it stays on this site."""
+    """A `next` address is followed only when it stays on this site.
+
+    Control characters are refused too: urlsplit() silently drops tabs and
+    line breaks before it reads an address (browsers do the same), and a
+    line break cannot go into a Location header.
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc

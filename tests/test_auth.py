@@ -106,6 +106,8 @@ def test_a_deactivated_account_cannot_sign_in(client, app, make_user, auth):
     ("//evil.example/steal", "/en/"),
     ("/\\evil.example", "/en/"),
     ("javascript:alert(1)", "/en/"),
+    ("/\t/evil.example", "/en/"),
+    ("/en/\r\nSet-Cookie: x=1", "/en/"),  # once a 500: a line break cannot go into a header
 ])
 def test_next_redirects_only_stay_on_this_site(client, make_user, target, expected):
     make_user(email="ada@example.com")
