@@ -127,4 +127,6 @@ def verdict(quiz_id: str, attempt_id: int):
     if quizzes.set_verdict(found, question_id, request.form["verdict"] == "right", quiz.pass_mark):
         completion.after_quiz(current_user, view, quiz.id, module.id)
         flash(_("Thank you: your score has been updated."), "success")
-    return redirect(url_for("activities.attempt", quiz_id=quiz.id, attempt_id=found.id) + f"#q-{question_id}")
+    known = any(q.id == question_id for q in quiz.questions)  # the anchor never echoes what was sent
+    return redirect(url_for("activities.attempt", quiz_id=quiz.id, attempt_id=found.id,
+                            _anchor=f"q-{question_id}" if known else None))

@@ -203,6 +203,9 @@ def test_self_assessed_answers_wait_for_the_learners_verdict(client, learner, co
     client.post(location + "/verdict", data={"question_id": text_q.id, "verdict": "wrong"})
     assert db_rows("SELECT score FROM quiz_attempts") == 100
     assert client.post(location + "/verdict", data={"question_id": text_q.id, "verdict": "maybe"}).status_code == 400
+    # A forged question id (a line break once made the redirect a 500) leads back to the page, no anchor.
+    response = client.post(location + "/verdict", data={"question_id": "q\r\nX-Evil: 1", "verdict": "right"})
+    assert response.status_code == 302 and response.headers["Location"] == location
 
 
 def test_history_keeps_every_attempt_and_the_best_score(client, learner, course, take_quiz):
