@@ -170,3 +170,8 @@ def test_reopening_a_lesson_at_once_writes_nothing_but_later_visits_count(client
     client.get(LESSON.format(lang="en"))
     with app.app_context():
         assert db.session.scalar(select(LessonProgress.last_opened_at).where(LessonProgress.user_id == learner)) > first
+
+
+def test_favicon_ico_answers_with_the_site_icon(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"

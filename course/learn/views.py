@@ -1,7 +1,7 @@
 """The course, its modules and lessons."""
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    send_from_directory, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,6 +22,12 @@ bp = Blueprint("learn", __name__, url_prefix="/<lang>")
 @root_bp.get("/")
 def index():
     return redirect(url_for("learn.home", lang=preferred_language()))
+
+
+@root_bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on pages that do not name their icon."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @root_bp.get("/healthz")
