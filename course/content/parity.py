@@ -33,6 +33,14 @@ def _where(source: Source, loc: tuple) -> str:
     return f"{source.path}:{source.line_of(loc)}"
 
 
+def _matched(ref_items, items):
+    """(ref index, ref item, index, item) for each item whose id English has too."""
+    ref_by_id = {item.id: (i, item) for i, item in enumerate(ref_items)}
+    for index, item in enumerate(items):
+        if item.id in ref_by_id:
+            yield (*ref_by_id[item.id], index, item)
+
+
 class _Comparison:
     """One language against English."""
 
@@ -199,11 +207,8 @@ class _Comparison:
                            ref_src, ("keywords",), src, ("keywords",))
         self.compare_ids("block", [b.id for b in ref_lesson.blocks], [b.id for b in lesson.blocks],
                          ref_src, ("blocks",), src, ("blocks",))
-        ref_blocks = {b.id: (i, b) for i, b in enumerate(ref_lesson.blocks)}
-        for index, block in enumerate(lesson.blocks):
-            if block.id in ref_blocks:
-                ref_index, ref_block = ref_blocks[block.id]
-                self.block(ref_block, ref_src, ("blocks", ref_index), block, src, ("blocks", index))
+        for ref_index, ref_block, index, block in _matched(ref_lesson.blocks, lesson.blocks):
+            self.block(ref_block, ref_src, ("blocks", ref_index), block, src, ("blocks", index))
 
     def block(self, ref_block, ref_src: Source, ref_loc: tuple, block, src: Source, loc: tuple) -> None:
         if ref_block.type != block.type:
@@ -261,11 +266,8 @@ class _Comparison:
         self.compare_value("pass_mark", ref_quiz.pass_mark, quiz.pass_mark, ref_src, ("pass_mark",), src, ("pass_mark",))
         self.compare_ids("question", [q.id for q in ref_quiz.questions], [q.id for q in quiz.questions],
                          ref_src, ("questions",), src, ("questions",))
-        ref_questions = {q.id: (i, q) for i, q in enumerate(ref_quiz.questions)}
-        for index, question in enumerate(quiz.questions):
-            if question.id in ref_questions:
-                ref_index, ref_question = ref_questions[question.id]
-                self.question(ref_question, ref_src, ("questions", ref_index), question, src, ("questions", index))
+        for ref_index, ref_question, index, question in _matched(ref_quiz.questions, quiz.questions):
+            self.question(ref_question, ref_src, ("questions", ref_index), question, src, ("questions", index))
 
     def question(self, ref_q: m.Question, ref_src: Source, ref_loc: tuple, q: m.Question, src: Source, loc: tuple) -> None:
         if ref_q.type != q.type:
