@@ -1,5 +1,6 @@
 """The loaded course: one tree per language, and the views the app reads."""
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
@@ -58,8 +59,11 @@ class ModuleView:
         return sum(ref.lesson.minutes for ref in self.lessons if not ref.lesson.is_draft)
 
     def published_lessons(self, include_drafts: bool = False) -> tuple[LessonRef, ...]:
-        if include_drafts:
-            return self.lessons
+        return self.lessons if include_drafts else self._published
+
+    @cached_property
+    def _published(self) -> tuple[LessonRef, ...]:
+        """Asked for every learner's progress on every page: worked out once (the view is immutable)."""
         return tuple(ref for ref in self.lessons if not ref.lesson.is_draft)
 
 

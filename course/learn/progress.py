@@ -40,7 +40,7 @@ class ModuleStatus:
 @dataclass(frozen=True)
 class CourseStatus:
     modules: dict            # module id -> ModuleStatus
-    lessons: dict            # lesson id -> LessonProgress
+    lessons: dict            # lesson id -> row (lesson_id, completed_at, last_opened_at)
     resume: LessonRef | None  # where to continue
 
     @property
@@ -61,20 +61,31 @@ class CourseStatus:
         return bool(row and row.completed_at)
 
 
-def _lesson_rows(user_id: int) -> dict[str, LessonProgress]:
-    rows = db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user_id))
-    return {row.lesson_id: row for row in rows}
+#: The columns of lesson_progress that progress rules read (plain rows, not
+#: ORM objects: a status is read for every page and every reminder).
+_LESSON_COLUMNS = (LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.completed_at,
+                   LessonProgress.last_opened_at)
 
 
-def _best_scores(user_id: int) -> dict[str, tuple[float, bool]]:
-    """quiz id -> (best score, passed at least once)."""
-    best: dict[str, tuple[float, bool]] = {}
+def _lesson_rows(user_ids: list[int]) -> dict[int, dict[str, object]]:
+    """user id -> lesson id -> row (lesson_id, completed_at, last_opened_at)."""
+    rows: dict[int, dict[str, object]] = {uid: {} for uid in user_ids}
+    for row in db.session.execute(select(*_LESSON_COLUMNS).where(LessonProgress.user_id.in_(user_ids))):
+        rows[row.user_id][row.lesson_id] = row
+    return rows
+
+
+def _best_scores(user_ids: list[int]) -> dict[int, dict[str, tuple[float, bool]]]:
+    """user id -> quiz id -> (best score, passed at least once)."""
+    best: dict[int, dict[str, tuple[float, bool]]] = {uid: {} for uid in user_ids}
     rows = db.session.execute(
-        select(QuizAttempt.quiz_id, QuizAttempt.score, QuizAttempt.passed).where(QuizAttempt.user_id == user_id)
+        select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score, QuizAttempt.passed)
+        .where(QuizAttempt.user_id.in_(user_ids))
     )
-    for quiz_id, score, passed in rows:
-        old_score, old_passed = best.get(quiz_id, (0.0, False))
-        best[quiz_id] = (max(old_score, score), old_passed or passed)
+    for user_id, quiz_id, score, passed in rows:
+        scores = best[user_id]
+        old_score, old_passed = scores.get(quiz_id, (0.0, False))
+        scores[quiz_id] = (max(old_score, score), old_passed or passed)
     return best
 
 
@@ -90,10 +101,31 @@ def course_status(view: CourseView, user: User | None, include_drafts: bool = Fa
     """The learner's progress through the course; None for visitors."""
     if user is None or not user.is_authenticated:
         return None
-    rows = _lesson_rows(user.id)
-    scores = _best_scores(user.id)
-    modules = {mod.id: module_status(mod, rows, scores, include_drafts) for mod in view.modules}
-    return CourseStatus(modules, rows, _resume(view, rows, include_drafts))
+    return _status(view, user.id, _lesson_rows([user.id]), _best_scores([user.id]), include_drafts)
+
+
+#: Learners per query of course_statuses (SQLite allows 32,766 parameters).
+STATUS_BATCH = 500
+
+
+def course_statuses(view_for, users: list[User]) -> dict[int, CourseStatus]:
+    """user id -> course status, for many learners in two queries per STATUS_BATCH
+    (the reminder scheduler's batches). `view_for(user)` is the CourseView
+    the learner reads (their language)."""
+    statuses = {}
+    for i in range(0, len(users), STATUS_BATCH):
+        chunk = users[i:i + STATUS_BATCH]
+        ids = [user.id for user in chunk]
+        rows, scores = _lesson_rows(ids), _best_scores(ids)
+        for user in chunk:
+            statuses[user.id] = _status(view_for(user), user.id, rows, scores, False)
+    return statuses
+
+
+def _status(view: CourseView, user_id: int, rows: dict, scores: dict, include_drafts: bool) -> CourseStatus:
+    lessons, quiz_scores = rows[user_id], scores[user_id]
+    modules = {mod.id: module_status(mod, lessons, quiz_scores, include_drafts) for mod in view.modules}
+    return CourseStatus(modules, lessons, _resume(view, lessons, include_drafts))
 
 
 def _resume(view: CourseView, rows: dict, include_drafts: bool) -> LessonRef | None:
