@@ -2,44 +2,32 @@
 
 Each email is rendered inside `force_locale(user.lang)` and a request
 context built on BASE_URL, so every link points at the public site
-whatever request (or none) is running. Plain-text and HTML parts.
+whatever request (or none) is running. Plain-text and HTML parts,
+assembled by `mime`. The scheduler renders a whole batch inside one
+`public_site()` context (building a request context costs more than the
+rest of the email's links).
 """
+import re
+import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import EmailPolicy
-from email.utils import format_datetime, make_msgid
+from email.message import Message
+from email.utils import format_datetime, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale, gettext as _
+from markupsafe import escape
 
 from ..content import get_content
 from ..learn.progress import CourseStatus, course_status
 from ..models import User
+from . import mime
+from .templating import render
 from .tokens import confirm_token, unsubscribe_token
 
-
-class _MailPolicy(EmailPolicy):
-    """The default policy, except that link headers are never folded or
-    encoded: mail clients read List-Unsubscribe as a plain <URL>."""
-
-    verbatim = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
-
-    def fold(self, name, value):
-        if name.lower() in self.verbatim:
-            return f"{name}: {value}{self.linesep}"
-        return super().fold(name, value)
-
-    def fold_binary(self, name, value):
-        if name.lower() in self.verbatim:
-            return f"{name}: {value}{self.linesep}".encode("ascii")
-        return super().fold_binary(name, value)
-
-
-POLICY = _MailPolicy()
+_PUBLIC = "aula.public_links"
 
 
 def site_host() -> str:
@@ -50,32 +38,39 @@ def sender() -> str:
     return current_app.config.get("MAIL_FROM") or f"Aula <no-reply@{site_host()}>"
 
 
+def sender_address() -> str | None:
+    """The address part of the sender (SMTP's MAIL FROM); None if it cannot be read."""
+    return parseaddr(sender())[1] or None
+
+
+@contextmanager
+def public_site():
+    """A request context on BASE_URL: url_for(..., _external=True) gives public addresses."""
+    if has_request_context() and request.environ.get(_PUBLIC):
+        yield
+        return
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"],
+                                          environ_overrides={_PUBLIC: True}):
+        yield
+
+
 @contextmanager
 def public_links(lang: str):
-    """url_for(..., _external=True) gives BASE_URL addresses; gettext speaks `lang`."""
-    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
-        with force_locale(lang):
-            yield
+    """Public addresses (see public_site), and gettext speaking `lang`."""
+    with public_site(), force_locale(lang):
+        yield
 
 
-def _recipient(user: User) -> Address:
-    name = " ".join((user.name or "").split())  # no line breaks in a header
-    local, _at, domain = user.email.rpartition("@")
-    return Address(display_name=name, username=local, domain=domain)
-
-
-def _message(user: User, subject: str, text: str, html: str, now: datetime) -> EmailMessage:
-    msg = EmailMessage(policy=POLICY)
-    msg["Subject"] = " ".join(subject.split())
-    msg["From"] = sender()
-    msg["To"] = _recipient(user)
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = make_msgid("aula", domain=site_host())
-    msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(text)
-    msg.add_alternative(html, subtype="html")
-    msg["Content-Language"] = user.lang  # after the parts: set_content() drops Content-* headers
-    return msg
+def _message(user: User, subject: str, text: str, html: str, date: str, **headers: str) -> Message:
+    """The email to `user`; `subject` as mime.encode_header gives it, `date` as format_datetime does."""
+    return mime.build(subject=subject, sender=sender(), to=mime.address(user.name, user.email), text=text,
+                      html=html, envelope_from=sender_address(), recipients=(user.email,), headers={
+                          "Date": date,
+                          "Message-ID": make_msgid("aula", domain=site_host()),
+                          "Auto-Submitted": "auto-generated",
+                          "Content-Language": user.lang,
+                          **headers,
+                      })
 
 
 @dataclass(frozen=True)
@@ -89,53 +84,132 @@ class NextStep:
     minutes: int | None = None
 
 
-def next_step(view, status: CourseStatus | None, lang: str) -> NextStep | None:
-    """The lesson to continue with, else the first module quiz still to pass."""
+def _public_url(endpoint: str, **values) -> str:
+    return url_for(endpoint, **values, _external=True)
+
+
+def next_step(view, status: CourseStatus | None, lang: str, link=_public_url) -> NextStep | None:
+    """The lesson to continue with, else the first module quiz still to pass.
+    `link(endpoint, **values)` makes the step's public address."""
     if status is not None and status.resume is not None:
         ref = status.resume
         module = view.module(ref.module_id)
         kind = "lesson" if status.started else "start"
         return NextStep(kind, ref.lesson.title, module.module.title if module else "",
-                        url_for("learn.lesson", lang=lang, module_id=ref.module_id, lesson_id=ref.id, _external=True),
+                        link("learn.lesson", lang=lang, module_id=ref.module_id, lesson_id=ref.id),
                         ref.lesson.minutes)
     for module in view.modules:
         module_status = status.modules.get(module.id) if status else None
         if module_status is not None and not module_status.complete:
             return NextStep("quiz", module.final_quiz.title, module.module.title,
-                            url_for("learn.module", lang=lang, module_id=module.id, _external=True))
+                            link("learn.module", lang=lang, module_id=module.id))
     return None
 
 
-def reminder_message(user: User, now: datetime, status: CourseStatus | None = None) -> EmailMessage:
-    """The study reminder for `user` (their progress, next lesson, schedule and unsubscribe links)."""
-    view = get_content().course(user.lang)
-    if status is None:
-        status = course_status(view, user)
-    with public_links(user.lang):
-        step = next_step(view, status, user.lang)
-        context = dict(
-            user=user,
-            status=status,
-            step=step,
-            course_title=view.course.title,
-            course_url=url_for("learn.home", lang=user.lang, _external=True),
-            settings_url=url_for("reminders.settings", lang=user.lang, _external=True),
-            unsubscribe_url=url_for("reminders.unsubscribe", lang=user.lang,
-                                    token=unsubscribe_token(user), _external=True),
-        )
-        if step is not None and step.kind != "quiz":
-            subject = _("Time to study: %(lesson)s", lesson=step.title)
-        else:
-            subject = _("Time to study: %(course)s", course=view.course.title)
-        text = render_template("reminders/email/reminder.txt", **context)
-        html = render_template("reminders/email/reminder.html", subject=subject, **context)
-        msg = _message(user, subject, text, html, now)
-    msg["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return msg
+@dataclass(frozen=True)
+class _Recipient:
+    name: str
+    lang: str
 
 
-def confirmation_message(user: User, now: datetime) -> EmailMessage:
+@dataclass(frozen=True)
+class _Progress:
+    started: bool
+    fraction: float
+
+
+@dataclass(frozen=True)
+class _Body:
+    subject: str  # encoded (mime.encode_header)
+    text: str
+    html: str
+
+
+class ReminderComposer:
+    """Builds the study reminders of a tick, as a mail merge.
+
+    The body of a reminder depends on the learner's language, next step and
+    progress, which many learners share; it is rendered once for each such
+    variant, with markers where the learner's name and unsubscribe link go,
+    and each email fills them in (escaped in the HTML part). The templates
+    see only what the variant is made of: `user.name`, `user.lang`,
+    `status.started`, `status.fraction`, `step` and the links.
+    Use inside `public_site()`.
+    """
+
+    MAX_VARIANTS = 2000  # a tick's variants stay few; this bounds the memory if not
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self.content = get_content()
+        # The personal fields' markers: random, so no text of the course or
+        # of a learner can contain them.
+        self._name, self._unsubscribe = (f"aula{secrets.token_hex(8)}" for _field in range(2))
+        self._merge = re.compile(f"{self._name}|{self._unsubscribe}")
+        self._bodies: dict[tuple, _Body] = {}
+        self._links: dict[tuple, str] = {}
+        self._date = format_datetime(now)
+
+    def message(self, user: User, status: CourseStatus | None = None) -> Message:
+        """The study reminder for `user` (their progress, next lesson, schedule and unsubscribe links)."""
+        view = self.content.course(user.lang)
+        if status is None:
+            status = course_status(view, user)
+        step = next_step(view, status, user.lang, self._link)
+        progress = _Progress(bool(status and status.started), status.fraction if status else 0.0)
+        key = (user.lang, step, progress)
+        body = self._bodies.get(key)
+        if body is None:
+            if len(self._bodies) >= self.MAX_VARIANTS:
+                self._bodies.clear()
+            body = self._bodies[key] = self._render(view, user.lang, step, progress)
+        unsubscribe = url_for("reminders.unsubscribe", lang=user.lang, token=unsubscribe_token(user), _external=True)
+        name = " ".join((user.name or "").split())
+        text = self._fill(body.text, name, unsubscribe)
+        html = self._fill(body.html, str(escape(name)), str(escape(unsubscribe)))
+        return _message(user, body.subject, text, html, self._date, **{
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        })
+
+    def _link(self, endpoint: str, **values) -> str:
+        """A public address, made once per tick (many learners share their next step)."""
+        key = (endpoint, *sorted(values.items()))
+        url = self._links.get(key)
+        if url is None:
+            url = self._links[key] = _public_url(endpoint, **values)
+        return url
+
+    def _fill(self, rendered: str, name: str, unsubscribe: str) -> str:
+        values = {self._name: name, self._unsubscribe: unsubscribe}
+        return self._merge.sub(lambda match: values[match.group(0)], rendered)  # one pass: values are not rescanned
+
+    def _render(self, view, lang: str, step: NextStep | None, progress: _Progress) -> _Body:
+        with force_locale(lang):
+            context = dict(
+                user=_Recipient(self._name, lang),
+                status=progress,
+                step=step,
+                course_title=view.course.title,
+                course_url=self._link("learn.home", lang=lang),
+                settings_url=self._link("reminders.settings", lang=lang),
+                unsubscribe_url=self._unsubscribe,
+            )
+            if step is not None and step.kind != "quiz":
+                subject = _("Time to study: %(lesson)s", lesson=step.title)
+            else:
+                subject = _("Time to study: %(course)s", course=view.course.title)
+            return _Body(mime.encode_header("Subject", subject), render("reminders/email/reminder.txt", lang, **context),
+                         render("reminders/email/reminder.html", lang, subject=subject, **context))
+
+
+def reminder_message(user: User, now: datetime, status: CourseStatus | None = None) -> Message:
+    """One study reminder (the scheduler uses a ReminderComposer for a whole tick)."""
+    with public_site():
+        return ReminderComposer(now).message(user, status)
+
+
+def confirmation_message(user: User, now: datetime) -> Message:
     """The email with the signed link that confirms the learner's address."""
     with public_links(user.lang):
         context = dict(
@@ -144,6 +218,6 @@ def confirmation_message(user: User, now: datetime) -> EmailMessage:
             settings_url=url_for("reminders.settings", lang=user.lang, _external=True),
         )
         subject = _("Confirm your email address for Aula")
-        text = render_template("reminders/email/confirm.txt", **context)
-        html = render_template("reminders/email/confirm.html", subject=subject, **context)
-        return _message(user, subject, text, html, now)
+        text = render("reminders/email/confirm.txt", user.lang, **context)
+        html = render("reminders/email/confirm.html", user.lang, subject=subject, **context)
+        return _message(user, mime.encode_header("Subject", subject), text, html, format_datetime(now))

@@ -21,7 +21,7 @@ import socket
 import ssl
 import tempfile
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -167,11 +167,14 @@ class SMTPMailer:
             raise TemporaryFailure(f"cannot reach {s.host}:{s.port}: {exc or type(exc).__name__}") from exc
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         if self._smtp is None:
             self._smtp = self._connect()
         try:
-            refused = self._smtp.send_message(message)
+            # The envelope, when the message knows it (mime.Email), else
+            # smtplib reads it from the From and To headers.
+            refused = self._smtp.send_message(message, getattr(message, "envelope_from", None),
+                                              list(getattr(message, "recipients", ())) or None)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise _classify(code, "recipient refused: " + _code_reason(code, text)) from exc
@@ -229,7 +232,7 @@ class OutboxMailer:
     def __exit__(self, *exc):
         self.close()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             stem = _file_stem(message)
@@ -244,7 +247,7 @@ class OutboxMailer:
         pass
 
 
-def _file_stem(message: EmailMessage) -> str:
+def _file_stem(message: Message) -> str:
     """A safe, unique file name from the Message-ID."""
     raw = (message.get("Message-ID") or "").strip("<> ")
     safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in raw)[:150]

@@ -28,12 +28,12 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import and_, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content import get_content
 from ..extensions import db
-from ..learn.progress import course_status
+from ..learn.progress import course_statuses
 from ..models import ReminderDelivery, ReminderSchedule, SchedulerState, User, utcnow
 from . import emails
 from .mailer import PermanentFailure, TemporaryFailure, mailer_for
@@ -336,10 +336,21 @@ class _Outcomes:
             self.flush()
 
     def flush(self) -> None:
-        if self.pending:
-            db.session.execute(update(ReminderDelivery), self.pending)
-            db.session.commit()
-            self.pending = []
+        """One UPDATE ... WHERE id = ? executed for each kind of outcome (same
+        columns), over its rows; then commit."""
+        if not self.pending:
+            return
+        kinds = defaultdict(list)
+        for values in self.pending:
+            row = {name: value for name, value in values.items() if name != "id"}
+            row["delivery_id"] = values["id"]
+            kinds[tuple(sorted(row))].append(row)
+        table = ReminderDelivery.__table__
+        for rows in kinds.values():
+            # Core, not the ORM's bulk update: the same statement for a tenth of the CPU.
+            db.session.execute(table.update().where(table.c.id == bindparam("delivery_id")), rows)
+        db.session.commit()
+        self.pending = []
 
 
 def _retry_or_give_up(slot: Claimed, now: datetime, reason: str, out: _Outcomes, report: TickReport) -> None:
@@ -362,42 +373,35 @@ def _release(slots: list[Claimed], out: _Outcomes, when: datetime, reason: str |
         out.add(**values)
 
 
-def send_claimed(slots: list[Claimed], now: datetime, mailer, report: TickReport, stop=None) -> bool:
+def send_claimed(slots: list[Claimed], now: datetime, mailer, report: TickReport, stop=None,
+                 composer: "emails.ReminderComposer | None" = None) -> bool:
     """Send each claimed slot's email over `mailer` and record the outcome.
 
     Returns False when the mail server could not be used (the slots not
-    tried are given back, to be tried on a later tick).
+    tried are given back, to be tried on a later tick). `composer` builds
+    the emails (one for the whole tick shares its rendered bodies).
     """
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.user_id for s in slots])))}
     for user in users.values():  # keep them readable across the commits below
         db.session.expunge(user)
+    content = get_content()
+    statuses = course_statuses(lambda user: content.course(user.lang), list(users.values()))
     out = _Outcomes()
-    views = {}
+    with emails.public_site():  # one request context for the batch's links
+        composer = composer or emails.ReminderComposer(now)
+        sent = _send_each(slots, statuses, users, composer, now, mailer, report, out, stop)
+    out.flush()
+    return sent
+
+
+def _send_each(slots, statuses, users, composer, now, mailer, report: TickReport, out: _Outcomes, stop) -> bool:
+    """send_claimed's loop: one email per slot, its outcome added to `out`."""
     for index, slot in enumerate(slots):
         if stop is not None and stop.is_set():
             _release(slots[index:], out, now, None)
             break
-        user = users.get(slot.user_id)
-        reason = skip_reason(user)
-        if reason is None and now > slot.due_at + grace():
-            reason = "not sent: too late"
-        status = None
-        if reason is None:
-            view = views.get(user.lang) or views.setdefault(user.lang, get_content().course(user.lang))
-            status = course_status(view, user)
-            if status.complete:
-                reason = "not sent: the learner finished the course"
-        if reason is not None:
-            out.add(id=slot.id, status="missed", next_attempt_at=None, last_error=reason)
-            report.skipped += 1
-            continue
-        try:
-            message = emails.reminder_message(user, now, status)
-        except Exception as exc:  # noqa: BLE001 - a bug must not stop the other emails
-            log.exception("reminders: cannot build the email for delivery %s", slot.id)
-            out.add(id=slot.id, status="failed", next_attempt_at=None,
-                    last_error=f"could not build the email: {type(exc).__name__}: {exc}"[:2000])
-            report.failed += 1
+        message = _build(slot, users.get(slot.user_id), statuses.get(slot.user_id), composer, now, out, report)
+        if message is None:
             continue
         try:
             mailer.send(message)
@@ -414,14 +418,33 @@ def send_claimed(slots: list[Claimed], now: datetime, mailer, report: TickReport
                 later = slots[index + 1:]
                 _release(later, out, now + _retry_delay(1), exc.reason)
                 report.retrying += len(later)
-                out.flush()
                 return False
         else:
             out.add(id=slot.id, status="sent", sent_at=now, next_attempt_at=None, last_error=None,
                     message_id=message["Message-ID"])
             report.sent += 1
-    out.flush()
     return True
+
+
+def _build(slot: Claimed, user: User | None, status, composer, now, out: _Outcomes, report: TickReport):
+    """The slot's email, or None when it must not be sent (the outcome is recorded)."""
+    reason = skip_reason(user)
+    if reason is None and now > slot.due_at + grace():
+        reason = "not sent: too late"
+    if reason is None and status.complete:
+        reason = "not sent: the learner finished the course"
+    if reason is not None:
+        out.add(id=slot.id, status="missed", next_attempt_at=None, last_error=reason)
+        report.skipped += 1
+        return None
+    try:
+        return composer.message(user, status)
+    except Exception as exc:  # noqa: BLE001 - a bug must not stop the other emails
+        log.exception("reminders: cannot build the email for delivery %s", slot.id)
+        out.add(id=slot.id, status="failed", next_attempt_at=None,
+                last_error=f"could not build the email: {type(exc).__name__}: {exc}"[:2000])
+        report.failed += 1
+        return None
 
 
 def tick(now: datetime | None = None, *, stop=None, worker: str | None = None) -> TickReport:
@@ -435,12 +458,13 @@ def tick(now: datetime | None = None, *, stop=None, worker: str | None = None) -
     record_due(now, report)
     expire(now, report)
     mailer = mailer_for(current_app.config)
-    with mailer:
+    with mailer, emails.public_site():
+        composer = emails.ReminderComposer(now)
         while stop is None or not stop.is_set():
             slots = claim(now, _setting("REMINDER_BATCH_SIZE"), worker)
             if not slots:
                 break
-            if not send_claimed(slots, now, mailer, report, stop):
+            if not send_claimed(slots, now, mailer, report, stop, composer):
                 break  # the server cannot be used: everything else waits for a later tick
     return report
 

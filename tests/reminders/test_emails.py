@@ -106,3 +106,64 @@ def test_outbox_by_default(app_config, make_user, tmp_path, db_path):
     parsed = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert parsed["Subject"].startswith("Es hora de estudiar: ")
     assert parsed["Content-Language"] == "es"
+
+
+def test_learners_at_the_same_step_each_get_their_own_name_and_link(app, make_user, smtp_server):
+    """The scheduler renders a body once per language and step and merges each
+    learner's name and unsubscribe link in: nobody may get someone else's."""
+    from course.reminders.tokens import read_unsubscribe_token
+
+    people = {"ada@example.com": 'Ada <b>&</b> "Lovelace"', "bo@example.com": "Bo", "cy@example.com": "Çy Øst"}
+    ids = {address: make_user(email=address, name=name, lang="en", timezone="Europe/Rome")
+           for address, name in people.items()}
+    with app.app_context():
+        tick(MONDAY_7_ROME - timedelta(minutes=1))
+        assert tick(MONDAY_7_ROME).sent == 3
+    assert len(smtp_server.messages) == 3
+    subjects = set()
+    for message in smtp_server.messages:
+        [recipient] = message["To"].addresses
+        address, name = recipient.addr_spec, people[recipient.addr_spec]
+        assert recipient.display_name == name
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert text.startswith(f"Hello {name},")
+        assert "Hello Ada &lt;b&gt;&amp;&lt;/b&gt; &#34;Lovelace&#34;," in html or address != "ada@example.com"
+        assert "<b>" not in html
+        link = re.fullmatch(r"<https://aula\.example\.org/school/en/reminders/unsubscribe/([\w.-]+)>",
+                            message["List-Unsubscribe"])[1]
+        with app.app_context():
+            assert read_unsubscribe_token(link) == ids[address]
+        assert f"/en/reminders/unsubscribe/{link}" in text and f"/en/reminders/unsubscribe/{link}" in html
+        assert not re.search(r"aula[0-9a-f]{16}", text + html)  # no merge marker left behind
+        subjects.add(message["Subject"])
+    assert len(subjects) == 1
+
+
+def test_headers_are_folded_and_encoded(app, make_user):
+    """Every header line of the raw email fits in 78 characters (but the link
+    of List-Unsubscribe, kept whole for mail clients, within RFC 5322's 998),
+    and long or non-ASCII values read back exactly (RFC 2047 words)."""
+    import email
+    from email import policy
+    from email.header import decode_header, make_header
+    from email.utils import parseaddr
+
+    from course.reminders.emails import reminder_message
+
+    name = "Żaneta Wiśniewska-Brzęczyszczykiewicz z Małopolski i Świętokrzyskiego"
+    uid = make_user(email="zaneta@example.com", name=name, lang="pl", timezone="Europe/Warsaw")
+    with app.app_context():
+        raw = reminder_message(db.session.get(User, uid), MONDAY_7_ROME).as_bytes()
+    head = raw.split(b"\n\n", 1)[0]
+    lines = head.splitlines()
+    assert all(len(line) <= 78 for line in lines if not line.startswith(b"List-Unsubscribe:")), head
+    assert all(len(line) <= 998 for line in lines)
+    assert head.isascii()
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    # RFC 2047 decoding of the raw To (the stdlib's address parser puts a
+    # space between adjacent encoded words of a name, whoever wrote them).
+    to = str(make_header(decode_header(email.message_from_bytes(raw)["To"])))
+    assert parseaddr(to) == (name, "zaneta@example.com")
+    assert parsed["Subject"].startswith("Czas na naukę: ")
+    assert parsed.get_body(("plain",)).get_content().startswith(f"Cześć {name},")
