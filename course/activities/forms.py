@@ -7,17 +7,17 @@ the CSRF token (and the quiz's one-time submission token).
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
+from ..forms import Form
 from wtforms import HiddenField
 
 from . import feedback, grading, notes, reflections, texts
 
 
-class CsrfForm(FlaskForm):
+class CsrfForm(Form):
     """A form whose fields are read elsewhere: only its CSRF token is checked here."""
 
 
-class QuizForm(FlaskForm):
+class QuizForm(Form):
     submission_token = HiddenField()
 
 

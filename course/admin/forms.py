@@ -1,7 +1,7 @@
 """Forms of the admin area. The GET forms (search, export) carry no CSRF
 token: they change nothing. Every POST form does."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import Form
 from wtforms import HiddenField, SearchField, SelectField, StringField
 from wtforms.validators import AnyOf, Length
 
@@ -10,7 +10,7 @@ from ..models import ROLES
 from .accounts import ROLE_LABELS
 
 
-class GetForm(FlaskForm):
+class GetForm(Form):
     class Meta:
         csrf = False
 
@@ -33,10 +33,10 @@ class FeedbackFilterForm(GetForm):
     module = SelectField(_l("Module"), validate_choice=False)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=lambda: [(r, ROLE_LABELS[r]) for r in ROLES], validate_choice=False,
                        validators=[AnyOf(ROLES, message=_l("Choose a role: learner, instructor or administrator."))])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     action = HiddenField(validators=[AnyOf(["deactivate", "reactivate"])])

@@ -1,6 +1,6 @@
 """Account forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import Form
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -16,7 +16,7 @@ def _zone_choices():
     return [(zone, zone.replace("_", " ")) for zone in time_zones()]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120, message=_l("Use at most 120 characters."))])
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254, message=_l("Use at most 254 characters."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password."))])
@@ -25,23 +25,23 @@ class RegisterForm(FlaskForm):
     next = HiddenField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120, message=_l("Use at most 120 characters."))])
     lang = SelectField(_l("Course language"), choices=_language_choices, validate_choice=False)
     timezone = SelectField(_l("Time zone"), choices=_zone_choices, validate_choice=False)
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[InputRequired(_l("Enter your current password."))])
     new_password = PasswordField(_l("New password"), validators=[InputRequired(_l("Choose a new password."))])
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """Signing out is a POST, so another site cannot sign a learner out."""

@@ -1,5 +1,5 @@
-from flask_wtf import FlaskForm
+from ..forms import Form
 
 
-class ReloadForm(FlaskForm):
+class ReloadForm(Form):
     """The "Reload content" button: a form for its CSRF token."""

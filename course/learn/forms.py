@@ -1,8 +1,8 @@
 """Forms of the learning pages."""
-from flask_wtf import FlaskForm
+from ..forms import Form
 from wtforms import HiddenField
 from wtforms.validators import AnyOf
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(Form):
     action = HiddenField(default="complete", validators=[AnyOf(["complete", "undo"])])

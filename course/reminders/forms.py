@@ -1,7 +1,7 @@
 """The reminders page's form: seven days, each on or off with a time, and the time zone."""
 from babel.dates import get_day_names
 from flask_babel import LazyString, get_locale, lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import Form
 from wtforms import BooleanField, SelectField, TimeField
 from wtforms.validators import InputRequired
 
@@ -23,7 +23,7 @@ def _zone_choices():
     return [(zone, zone.replace("_", " ")) for zone in time_zones()]
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     timezone = SelectField(_l("Time zone"), choices=_zone_choices, validate_choice=False)
 
     def day(self, weekday: int):
@@ -38,5 +38,5 @@ for _weekday in WEEKDAYS:
     ))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that only needs the CSRF token (send the link again, reset the feed address, undo)."""
