@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from flask_login import current_user
 
 from .content.markdown import render, render_inline
-from .i18n import LANGUAGE_NAMES, LANGUAGES
+from .i18n import LANGUAGE_NAMES, LANGUAGES, render_translations
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
@@ -108,8 +108,9 @@ def account_menu() -> list[dict]:
     from flask import current_app
 
     items = []
+    user = current_user._get_current_object()
     for endpoint, label, roles in current_app.extensions.get("aula.menu", []):
-        if roles is None or (current_user.is_authenticated and current_user.role in roles):
+        if roles is None or (user.is_authenticated and user.role in roles):
             items.append({"url": url_for(endpoint), "label": str(label), "endpoint": endpoint})
     return items
 
@@ -136,6 +137,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown_inline"] = render_inline
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    app.context_processor(render_translations)
 
     @app.context_processor
     def _current_lang():
