@@ -3,7 +3,7 @@
 Exposed to templates as `activity_state(lesson_id)` and `quiz_history(quiz_id)`;
 each is read once per request.
 """
-from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import g
 from flask_login import current_user
@@ -11,11 +11,33 @@ from flask_login import current_user
 from . import completion, notes, quizzes, reflections, texts
 
 
-@dataclass
 class LessonState:
-    texts: dict = field(default_factory=dict)     # (exercise id, prompt id) -> text
-    note: str = ""
-    submitted: set = field(default_factory=set)    # quiz ids submitted at least once
+    """The learner's reflection answers, note and submitted quizzes for one
+    lesson, each read from the database the first time a template asks (a
+    lesson without reflections never reads answers)."""
+
+    def __init__(self, user_id: int | None = None, lesson_id: str | None = None):
+        self.user_id, self.lesson_id = user_id, lesson_id
+
+    @cached_property
+    def texts(self) -> dict:
+        """(exercise id, prompt id) -> text."""
+        if self.user_id is None:
+            return {}
+        rows = reflections.answers_for_lesson(self.user_id, self.lesson_id)
+        return {key: row.text for key, row in rows.items()}
+
+    @cached_property
+    def note(self) -> str:
+        if self.user_id is None:
+            return ""
+        found = notes.get_note(self.user_id, self.lesson_id)
+        return found.text if found else ""
+
+    @cached_property
+    def submitted(self) -> set:
+        """Quiz ids submitted at least once."""
+        return set() if self.user_id is None else quizzes.submitted_quizzes(self.user_id)
 
     @property
     def answered(self) -> set:
@@ -42,13 +64,7 @@ def activity_state(lesson_id: str) -> LessonState:
         return LessonState()
     cache = g.setdefault("_activity_state", {})
     if lesson_id not in cache:
-        rows = reflections.answers_for_lesson(current_user.id, lesson_id)
-        note = notes.get_note(current_user.id, lesson_id)
-        cache[lesson_id] = LessonState(
-            {key: row.text for key, row in rows.items()},
-            note.text if note else "",
-            quizzes.submitted_quizzes(current_user.id),
-        )
+        cache[lesson_id] = LessonState(current_user.id, lesson_id)
     return cache[lesson_id]
 
 

@@ -9,7 +9,8 @@ from ..content import CourseView, LessonRef, ModuleView, get_content
 
 def can_see_drafts() -> bool:
     """Instructors and administrators preview draft lessons; learners never see them."""
-    return current_user.is_authenticated and current_user.is_staff
+    user = current_user._get_current_object()
+    return user.is_authenticated and user.is_staff
 
 
 def course_view() -> CourseView:

@@ -69,9 +69,12 @@ def _neighbours(module, ref):
 def lesson(module_id: str, lesson_id: str):
     view = course_view()
     mod, ref = lesson_or_404(module_id, lesson_id)
-    if current_user.is_authenticated:
-        progress.record_open(current_user, ref)
-    status = progress.course_status(view, current_user, can_see_drafts())
+    user = current_user._get_current_object()  # one lookup, not one per use
+    # Opening a lesson changes neither what is done nor the progress shown,
+    # so the status read first also tells record_open whether to write.
+    status = progress.course_status(view, user, can_see_drafts())
+    if status is not None:
+        progress.record_open(user, ref, status)
     previous, following = _neighbours(mod, ref)
     return render_template("learn/lesson.html", view=view, module=mod, ref=ref, lesson=ref.lesson,
                            status=status, previous=previous, following=following,
