@@ -1,7 +1,7 @@
 """Reflection answers: saving, reading and listing one learner's answers."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..content import CourseView, LessonRef
@@ -56,27 +56,29 @@ def save_answers(user_id: int, ref: LessonRef, block: ReflectionBlock, answers: 
     caller can show them (with the text) and the others are kept anyway.
     """
     errors = check_answers(block, answers)
-    for prompt_id, raw in answers.items():
-        if prompt_id in errors:
-            continue
-        _store(user_id, ref, block.id, prompt_id, texts.normalise(raw))
+    wanted = {prompt_id: texts.normalise(raw) for prompt_id, raw in answers.items() if prompt_id not in errors}
+    if wanted:
+        _store(user_id, ref, block.id, wanted)
     return errors
 
 
-def _store(user_id: int, ref: LessonRef, exercise_id: str, prompt_id: str, text: str) -> None:
-    where = (ReflectionAnswer.user_id == user_id, ReflectionAnswer.lesson_id == ref.id,
-             ReflectionAnswer.exercise_id == exercise_id, ReflectionAnswer.prompt_id == prompt_id)
-    if texts.is_blank(text):
-        db.session.execute(delete(ReflectionAnswer).where(*where))
-        db.session.commit()
-        return
+def _store(user_id: int, ref: LessonRef, exercise_id: str, wanted: dict[str, str]) -> None:
+    """Write the answers of one save in one transaction (one commit: SQLite's
+    single write lock is taken once per save, not once per prompt)."""
     for _attempt in range(2):  # a concurrent first save of the same prompt: update it instead
-        row = db.session.scalar(select(ReflectionAnswer).where(*where))
-        if row is None:
-            db.session.add(ReflectionAnswer(user_id=user_id, module_id=ref.module_id, lesson_id=ref.id,
-                                            exercise_id=exercise_id, prompt_id=prompt_id, text=text))
-        elif row.text != text:
-            row.text = text
+        rows = {row.prompt_id: row for row in db.session.scalars(select(ReflectionAnswer).where(
+            ReflectionAnswer.user_id == user_id, ReflectionAnswer.lesson_id == ref.id,
+            ReflectionAnswer.exercise_id == exercise_id, ReflectionAnswer.prompt_id.in_(wanted)))}
+        for prompt_id, text in wanted.items():
+            row = rows.get(prompt_id)
+            if texts.is_blank(text):
+                if row is not None:
+                    db.session.delete(row)
+            elif row is None:
+                db.session.add(ReflectionAnswer(user_id=user_id, module_id=ref.module_id, lesson_id=ref.id,
+                                                exercise_id=exercise_id, prompt_id=prompt_id, text=text))
+            elif row.text != text:
+                row.text = text
         try:
             db.session.commit()
             return
