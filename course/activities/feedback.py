@@ -1,5 +1,6 @@
 """Module feedback: a rating from 1 to 5 and a comment, kept for administrators."""
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import ModuleFeedback, utcnow
@@ -33,14 +34,18 @@ def latest(user_id: int, module_id: str) -> ModuleFeedback | None:
 
 def save(user_id: int, module_id: str, lang: str, rating: int, comment: str) -> ModuleFeedback:
     """One opinion per learner and module: sending it again replaces the last one."""
-    row = latest(user_id, module_id)
-    if row is None:
-        row = ModuleFeedback(user_id=user_id, module_id=module_id)
-        db.session.add(row)
-    row.lang = lang
-    row.rating = int(rating)
-    row.comment = texts.normalise(comment).strip()
-    row.created_at = utcnow()
-    db.session.commit()
-    return row
-
+    for _attempt in range(2):  # two sends at once: the second updates what the first inserted
+        row = latest(user_id, module_id)
+        if row is None:
+            row = ModuleFeedback(user_id=user_id, module_id=module_id)
+            db.session.add(row)
+        row.lang = lang
+        row.rating = int(rating)
+        row.comment = texts.normalise(comment).strip()
+        row.created_at = utcnow()
+        try:
+            db.session.commit()
+            return row
+        except IntegrityError:
+            db.session.rollback()
+    raise RuntimeError("could not save the module feedback")  # pragma: no cover

@@ -76,6 +76,7 @@ class Note(db.Model):
 
 class ModuleFeedback(db.Model):
     __tablename__ = "module_feedback"
+    __table_args__ = (UniqueConstraint("user_id", "module_id"),)  # sending again replaces it
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

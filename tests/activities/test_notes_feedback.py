@@ -102,3 +102,33 @@ def test_feedback_bad_input_is_explained_and_kept(client, learner, db_rows):
 def test_the_module_page_invites_feedback(client, learner):
     page = client.get(f"/en/modules/{M1}").get_data(as_text=True)
     assert f'href="/en/modules/{M1}/feedback"' in page
+
+
+def test_feedback_sent_twice_at_once_is_one_opinion(app, learner, db_rows):
+    """Two sends at the same moment (two tabs, a double click through two
+    workers) leave one row: the database refuses a second, the later send
+    updates the first."""
+    import threading
+
+    from course.activities import feedback
+    from course.extensions import db
+
+    barrier, errors = threading.Barrier(4), []
+
+    def send(rating):
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                feedback.save(learner, M1, "en", rating, f"rated {rating}")
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(rating,)) for rating in (2, 3, 4, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert db_rows("SELECT count(*) FROM module_feedback WHERE user_id = :u", u=learner) == 1
+    assert db_rows("SELECT comment FROM module_feedback") == f"rated {db_rows('SELECT rating FROM module_feedback')}"
