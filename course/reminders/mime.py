@@ -1,4 +1,4 @@
-"""Assembling an email (text + HTML) with the standard library's email.mime.
+"""Assembling an email (text + HTML) with the standard library's email package.
 
 The scheduler builds one message per learner, thousands per tick, so the
 assembly avoids what makes `email.policy.default` slow: its header registry
