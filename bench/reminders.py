@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from .common import PROJECT_ROOT, password_hash, SCALE, Deadline, Figure, Result, Workspace, free_port, log, median
 from .population import insert_learners

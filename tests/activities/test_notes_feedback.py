@@ -50,7 +50,7 @@ def test_a_note_over_the_limit_is_explained_and_kept(client, learner, db_rows):
 
 def test_my_notes_lists_notes_by_module_and_downloads(client, learner, course):
     client.post(NOTE.format(lang="en"), data={"text": "Note on excellence"})
-    client.post(f"/en/modules/complaints/tactics/notes", data={"text": "Note on TACTICS"})
+    client.post("/en/modules/complaints/tactics/notes", data={"text": "Note on TACTICS"})
     page = client.get("/en/my/notes").get_data(as_text=True)
     view = course("en")
     assert page.index(escape(view.module(M1).module.title)) < page.index("Note on excellence") \
