@@ -38,9 +38,20 @@ def sender() -> str:
     return current_app.config.get("MAIL_FROM") or f"Aula <no-reply@{site_host()}>"
 
 
-def sender_address() -> str | None:
-    """The address part of the sender (SMTP's MAIL FROM); None if it cannot be read."""
-    return parseaddr(sender())[1] or None
+@dataclass(frozen=True)
+class Origin:
+    """Who sends: the From header, SMTP's MAIL FROM (None if MAIL_FROM has no
+    readable address) and the host of the Message-IDs. Read from the
+    configuration once per batch of emails."""
+
+    sender: str
+    envelope_from: str | None
+    host: str
+
+    @classmethod
+    def configured(cls) -> "Origin":
+        from_header = sender()
+        return cls(from_header, parseaddr(from_header)[1] or None, site_host())
 
 
 @contextmanager
@@ -61,12 +72,13 @@ def public_links(lang: str):
         yield
 
 
-def _message(user: User, subject: str, text: str, html: str, date: str, **headers: str) -> Message:
+def _message(user: User, subject: str, text: str, html: str, date: str, origin: Origin,
+             **headers: str) -> Message:
     """The email to `user`; `subject` as mime.encode_header gives it, `date` as format_datetime does."""
-    return mime.build(subject=subject, sender=sender(), to=mime.address(user.name, user.email), text=text,
-                      html=html, envelope_from=sender_address(), recipients=(user.email,), headers={
+    return mime.build(subject=subject, sender=origin.sender, to=mime.address(user.name, user.email), text=text,
+                      html=html, envelope_from=origin.envelope_from, recipients=(user.email,), headers={
                           "Date": date,
-                          "Message-ID": make_msgid("aula", domain=site_host()),
+                          "Message-ID": make_msgid("aula", domain=origin.host),
                           "Auto-Submitted": "auto-generated",
                           "Content-Language": user.lang,
                           **headers,
@@ -149,6 +161,7 @@ class ReminderComposer:
         self._bodies: dict[tuple, _Body] = {}
         self._links: dict[tuple, str] = {}
         self._date = format_datetime(now)
+        self._origin = Origin.configured()
 
     def message(self, user: User, status: CourseStatus | None = None) -> Message:
         """The study reminder for `user` (their progress, next lesson, schedule and unsubscribe links)."""
@@ -167,7 +180,7 @@ class ReminderComposer:
         name = " ".join((user.name or "").split())
         text = self._fill(body.text, name, unsubscribe)
         html = self._fill(body.html, str(escape(name)), str(escape(unsubscribe)))
-        return _message(user, body.subject, text, html, self._date, **{
+        return _message(user, body.subject, text, html, self._date, self._origin, **{
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         })
@@ -220,4 +233,5 @@ def confirmation_message(user: User, now: datetime) -> Message:
         subject = _("Confirm your email address for Aula")
         text = render("reminders/email/confirm.txt", user.lang, **context)
         html = render("reminders/email/confirm.html", user.lang, subject=subject, **context)
-        return _message(user, mime.encode_header("Subject", subject), text, html, format_datetime(now))
+        return _message(user, mime.encode_header("Subject", subject), text, html, format_datetime(now),
+                        Origin.configured())

@@ -244,7 +244,7 @@ class OutboxMailer:
             raise TemporaryFailure(f"cannot write to the outbox {self.folder}: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
-        pass
+        """Nothing stays open: each email was written to its own file."""
 
 
 def _file_stem(message: Message) -> str:
