@@ -5,13 +5,23 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-quick install translations messages db validate bench clean
+.PHONY: run test test-quick need-test need-bench install translations messages db validate bench clean
+
+# System tools (CHECK:DEBIAN_PACKAGE, see scripts/need.sh): installed with apt-get when
+# make runs as root, else make stops with one line naming the packages. Add yours here.
+VENV_NEEDS  := py.ensurepip:python3-venv
+TEST_NEEDS  := chromium:chromium
+BENCH_NEEDS := wrk:wrk sqlite3:sqlite3 /usr/bin/time:time
+need = $(eval need_out := $(shell PYTHON=$(PYTHON) scripts/need.sh $(1)))$(if $(need_out),$(error $(need_out)))
 
 run: install translations db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install translations
+test: need-test install translations
 	$(BIN)/pytest
+
+need-test:
+	@:$(call need,$(TEST_NEEDS))
 
 # The quick tests alone (no browser), for development.
 test-quick: install translations
@@ -20,6 +30,7 @@ test-quick: install translations
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@:$(if $(wildcard $(BIN)/python),,$(call need,$(VENV_NEEDS)))
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade uv || true
 	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'; \
@@ -45,9 +56,12 @@ validate: install
 # Benchmarks (not tests): writes bench/RESULTS.md. Byte-compiles the venv
 # first, as pip does on install (uv and PYTHONDONTWRITEBYTECODE skip it), so
 # start-up is measured as a normal installation has it.
-bench: install translations
+bench: need-bench install translations
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib course bench >/dev/null 2>&1 || true
 	$(BIN)/python -m bench
+
+need-bench:
+	@:$(call need,$(BENCH_NEEDS))
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

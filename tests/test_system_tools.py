@@ -1,0 +1,60 @@
+"""scripts/need.sh and the Makefile: a missing system tool stops make with one line naming its package."""
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from course.config import PROJECT_ROOT
+
+NEED = str(PROJECT_ROOT / "scripts" / "need.sh")
+
+
+def as_a_user(command: list[str]) -> list[str]:
+    """Run as an ordinary user (root would install the package with apt-get)."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "nobody", "--", *command]
+    return command
+
+
+@pytest.fixture
+def bare_path():
+    """A PATH with only the basic tools make and the script use (no chromium, no wrk, no sqlite3).
+
+    (Not under pytest's tmp_path: that folder is private to root, and the script runs as nobody.)
+    """
+    folder = Path(tempfile.mkdtemp(prefix="aula-bare-path-"))
+    folder.chmod(0o755)
+    for tool in ("make", "sh", "id", "env", "python3"):
+        (folder / tool).symlink_to(shutil.which(tool))
+    yield str(folder)
+    shutil.rmtree(folder)
+
+
+def test_present_tools_print_nothing():
+    result = subprocess.run([NEED, "sh:dash", "/bin/s*:dash", "py.json:python3"], capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_missing_tools_give_one_line_naming_each_package_once(bare_path):
+    result = subprocess.run(as_a_user(["env", f"PATH={bare_path}", NEED, "chromium:chromium", "sh:dash",
+                                       "/nonexistent/*/bin/initdb:postgresql", "pg_ctl:postgresql",
+                                       "py.no_such_module:python3-nothing"]),
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert result.stdout == ("missing system package(s): chromium postgresql python3-nothing; install with: "
+                             "sudo apt-get install chromium postgresql python3-nothing "
+                             "(or run make as root, which installs them)\n")
+
+
+def test_make_test_stops_at_once_with_one_line_when_chromium_is_missing(bare_path):
+    result = subprocess.run(as_a_user(["env", f"PATH={bare_path}", "make", "--no-print-directory", "test"]),
+                            capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "missing system package(s): chromium; install with: sudo apt-get install chromium" in lines[0]
