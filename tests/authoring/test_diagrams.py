@@ -75,6 +75,6 @@ def test_the_lesson_page_and_its_printable_version_show_the_diagram(client):
     text = client.get("/it/modules/external-customers/internal-and-external-customers/text").get_data(as_text=True)
     assert '<figure><img src="/it/media/service-network.it.svg" alt="Schema della rete di servizio.' in text
     assert "<figcaption>La rete di servizio: gli input arrivano a te" in text
-    picture = client.get("/it/media/service-network.it.svg")
-    assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"
-    assert "Clienti interni" in picture.get_data(as_text=True)
+    with client.get("/it/media/service-network.it.svg") as picture:
+        assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"
+        assert "Clienti interni" in picture.get_data(as_text=True)
