@@ -28,12 +28,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         default_translation_directories=";".join(_translation_directories()),
     )
 
-    from . import activities, admin, assets, authoring, content_runtime, errors, i18n_cli, reminders, web
+    from . import activities, admin, assets, authoring, content_runtime, errors, i18n_cli, pagecache, reminders, web
     from .auth import cli as auth_cli
     from .auth.views import bp as auth_bp
     from .learn.views import bp as learn_bp, root_bp
 
     content_runtime.init_app(app)
+    pagecache.init_app(app)
     web.init_app(app)
     errors.init_app(app)
     app.register_blueprint(root_bp)

@@ -10,7 +10,8 @@ from sqlalchemy import text
 from ..content import get_content
 from ..extensions import db
 from ..i18n import preferred_language
-from . import progress
+from ..pagecache import render_page
+from . import personal, progress  # noqa: F401  (personal: the fillers of the pages below)
 from .forms import CompleteForm
 from .lookup import can_see_drafts, course_view, lesson_or_404, module_or_404
 from .text import lesson_markdown
@@ -44,7 +45,7 @@ def healthz():
 def home():
     view = course_view()
     status = progress.course_status(view, current_user, can_see_drafts())
-    return render_template("learn/home.html", view=view, status=status, drafts=can_see_drafts())
+    return render_page("learn/home.html", {"view": view, "drafts": can_see_drafts()}, {"status": status})
 
 
 @bp.get("/modules/<module_id>")
@@ -52,8 +53,9 @@ def module(module_id: str):
     view = course_view()
     mod = module_or_404(module_id)
     status = progress.course_status(view, current_user, can_see_drafts())
-    return render_template("learn/module.html", view=view, module=mod, status=status,
-                           lessons=mod.published_lessons(can_see_drafts()))
+    return render_page("learn/module.html",
+                       {"view": view, "module": mod, "lessons": mod.published_lessons(can_see_drafts())},
+                       {"status": status})
 
 
 def _neighbours(module, ref):
@@ -76,9 +78,9 @@ def lesson(module_id: str, lesson_id: str):
     if status is not None:
         progress.record_open(user, ref, status)
     previous, following = _neighbours(mod, ref)
-    return render_template("learn/lesson.html", view=view, module=mod, ref=ref, lesson=ref.lesson,
-                           status=status, previous=previous, following=following,
-                           complete_form=CompleteForm())
+    return render_page("learn/lesson.html", {"view": view, "module": mod, "ref": ref, "lesson": ref.lesson,
+                                             "previous": previous, "following": following},
+                       {"status": status})
 
 
 @bp.get("/modules/<module_id>/<lesson_id>/text")

@@ -1,0 +1,203 @@
+"""Pages made of a shared part, rendered once, and personal parts filled per request.
+
+A course page is the same for everyone who sees it in the same language with
+the same role, except for a few places: the learner's progress, notes and
+answers, the CSRF tokens, the flash messages. `render_page()` renders a
+page's template once per (template, address, language, role, course) with a
+*stand-in* for the user that knows only the role, and caches the result with
+holes where templates call `personal(...)`. Each request then fills only the
+holes, with the real user.
+
+Nothing personal can enter the shared part: while it renders, `current_user`
+in the template is the stand-in, which refuses to tell anything but the role
+(asking it for a name or an email raises), and the view passes its personal
+values (progress, forms) only to the fill. `personal()` outside
+`render_page()` renders in place, so a template works the same with or
+without the cache, and the tests compare both.
+
+The cache lives in the process and is keyed by the loaded course object: a
+reload (which every worker and server follows through the content
+generation, see `content_runtime`) starts an empty cache. A new catalogue or
+template only comes with a restart, which empties it too.
+
+A personal part is a *filler*: a template (a name ending in `.html`, rendered
+with the page's context and the call's arguments) or a function registered
+with `@filler(name)` (called with the context and the arguments).
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask, current_app, g, request
+from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
+
+#: Between a hole's number and the text around it. Random per process, so no
+#: text of the course can imitate it.
+_SEP = "\x00" + secrets.token_hex(8) + "\x00"
+#: Entries kept per course (each is one page's shared HTML, about 10 kB).
+MAX_ENTRIES = 20_000
+
+_fillers: dict[str, Callable] = {}
+
+
+def filler(name: str):
+    """Register a function that fills the holes named `name`: f(context, **args) -> str."""
+    def register(function):
+        _fillers[name] = function
+        return function
+    return register
+
+
+class UserStandIn:
+    """What the shared part may know about the user: the role, nothing else."""
+
+    def __init__(self, role: str | None):
+        self.role = role
+        self.is_authenticated = role is not None
+        self.is_anonymous = role is None
+        self.is_active = role is not None
+        self.is_staff = role in ("instructor", "admin")
+        self.is_admin = role == "admin"
+
+    def __getattr__(self, name):
+        raise PersonalDataInSharedPart(
+            f"current_user.{name} is personal: read it inside personal(...), not in the shared part")
+
+
+class PersonalDataInSharedPart(RuntimeError):
+    """A template read something personal where the page is shared."""
+
+
+class _Refused:
+    """Stands for a per-user helper (CSRF token, flash messages, the session) in the shared part."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def _refuse(self, *_args, **_kwargs):
+        raise PersonalDataInSharedPart(f"{self.name} is personal: use it inside personal(...)")
+
+    __call__ = __getattr__ = __getitem__ = __iter__ = __bool__ = _refuse
+
+
+@dataclass(frozen=True)
+class Entry:
+    texts: tuple[str, ...]              # len(holes) + 1 pieces of shared HTML
+    holes: tuple[tuple[str, dict], ...]  # (filler name, arguments)
+
+
+class PageCache:
+    def __init__(self):
+        self._content = None
+        self._entries: dict[tuple, Entry] = {}
+        self._lock = threading.Lock()
+
+    def get(self, content, key) -> Entry | None:
+        if content is not self._content:
+            return None
+        return self._entries.get(key)
+
+    def put(self, content, key, entry: Entry) -> None:
+        with self._lock:
+            if content is not self._content:
+                self._content, self._entries = content, {}
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[key] = entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._content, self._entries = None, {}
+
+
+def role_of(user) -> str | None:
+    return user.role if user.is_authenticated else None
+
+
+def _fill(name: str, context: dict, args: dict) -> str:
+    if name.endswith(".html"):
+        template = current_app.jinja_env.get_template(name)
+        return template.render({**context, **args}) if args else template.render(context)
+    return _fillers[name](context, **args)
+
+
+@pass_context
+def personal(ctx, name: str, **args) -> Markup:
+    """A hole in the shared part (while it is being cached), else the part itself."""
+    holes = g.get("aula_holes")
+    if holes is not None:
+        holes.append((name, args))
+        return Markup(f"{_SEP}{len(holes) - 1}{_SEP}")
+    return Markup(_fill(name, ctx.get_all(), args))
+
+
+def render_page(template: str, shared: dict, personal_values: dict | None = None) -> str:
+    """Render `template` from the cached shared part plus this request's personal parts.
+
+    `shared` holds what is the same for every user of this role on this
+    address (the course, the module, the lesson); `personal_values` what is
+    this user's (their progress, forms with CSRF tokens). Both reach the
+    holes; only `shared` reaches the shared part.
+    """
+    app = current_app._get_current_object()
+    content = app.extensions["aula.content"]
+    user = current_user._get_current_object()
+    role = role_of(user)
+    key = (template, g.get("lang"), request.endpoint, tuple(sorted((request.view_args or {}).items())), role)
+    cache: PageCache = app.extensions["aula.pages"]
+    entry = cache.get(content, key) if app.config.get("PAGE_CACHE", True) else None
+    if entry is None:
+        entry = _render_shared(app, template, shared, role)
+        cache.put(content, key, entry)
+    context = {**shared, **(personal_values or {})}
+    app.update_template_context(context)
+    pieces = [entry.texts[0]]
+    for (name, args), text in zip(entry.holes, entry.texts[1:]):
+        pieces.append(_fill(name, context, args))
+        pieces.append(text)
+    return "".join(pieces)
+
+
+def _render_shared(app: Flask, template: str, shared: dict, role: str | None) -> Entry:
+    context = dict(shared)
+    app.update_template_context(context)
+    context["current_user"] = UserStandIn(role)
+    for name in ("csrf_token", "get_flashed_messages", "session"):
+        context[name] = _Refused(name)
+    g.aula_holes = holes = []
+    try:
+        html = app.jinja_env.get_template(template).render(context)
+    finally:
+        g.aula_holes = None
+    parts = html.split(_SEP)
+    texts = tuple(parts[0::2])
+    order = [int(number) for number in parts[1::2]]
+    return Entry(texts=texts, holes=tuple(holes[i] for i in order))
+
+
+# -- fillers every page uses ----------------------------------------------
+
+@filler("csrf_token")
+def _csrf_token(context, **_args) -> str:
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()
+
+
+@filler("login_url")
+def _login_url(context, **_args) -> str:
+    """The sign-in address, coming back to this page (with its query) afterwards."""
+    from flask import url_for
+    from markupsafe import escape
+
+    return escape(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["aula.pages"] = PageCache()
+    app.jinja_env.globals["personal"] = personal
