@@ -26,12 +26,15 @@ with `@filler(name)` (called with the context and the arguments).
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -40,7 +43,7 @@ from markupsafe import Markup
 #: text of the course can imitate it.
 _SEP = "\x00" + secrets.token_hex(8) + "\x00"
 #: Entries kept per course (each is one page's shared HTML, about 10 kB).
-MAX_ENTRIES = 20_000
+MAX_ENTRIES = 5_000
 
 _fillers: dict[str, Callable] = {}
 
@@ -97,12 +100,12 @@ class PageCache:
         self._entries: dict[tuple, Entry] = {}
         self._lock = threading.Lock()
 
-    def get(self, content, key) -> Entry | None:
+    def get(self, content, key):
         if content is not self._content:
             return None
         return self._entries.get(key)
 
-    def put(self, content, key, entry: Entry) -> None:
+    def put(self, content, key, entry) -> None:
         with self._lock:
             if content is not self._content:
                 self._content, self._entries = content, {}
@@ -136,14 +139,72 @@ def personal(ctx, name: str, **args) -> Markup:
     return Markup(_fill(name, ctx.get_all(), args))
 
 
-def render_page(template: str, shared: dict, personal_values: dict | None = None) -> str:
-    """Render `template` from the cached shared part plus this request's personal parts.
+def render_page(template: str, shared: dict, personal_values: dict | None = None) -> Response:
+    """The page `template`: the cached shared part plus this request's personal parts.
 
     `shared` holds what is the same for every user of this role on this
     address (the course, the module, the lesson); `personal_values` what is
     this user's (their progress, forms with CSRF tokens). Both reach the
     holes; only `shared` reaches the shared part.
+
+    A visitor without a session cookie gets a public, cacheable page with an
+    `ETag` and `Last-Modified`, and `304 Not Modified` when a browser or a
+    proxy already has it. Anyone with a session gets `private, no-store`.
     """
+    if _is_public():
+        return _public_response(template, shared, personal_values)
+    response = Response(_render(template, shared, personal_values), mimetype="text/html")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_public() -> bool:
+    """A visitor with no cookie of ours: the page is the same for every such visitor."""
+    config = current_app.config
+    cookies = request.cookies
+    return (request.method in ("GET", "HEAD")
+            and config["SESSION_COOKIE_NAME"] not in cookies
+            and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies
+            and not current_user.is_authenticated)
+
+
+def _public_response(template: str, shared: dict, personal_values: dict | None) -> Response:
+    app = current_app._get_current_object()
+    cache: PageCache = app.extensions["aula.pages"]
+    content = app.extensions["aula.content"]
+    key = ("public", request.path)
+    # Kept only for the plain address: any query string would make a new entry.
+    keep = app.config.get("PAGE_CACHE", True) and not request.query_string
+    known = cache.get(content, key) if keep else None
+    if known is None:
+        body = _render(template, shared, personal_values).encode()
+        known = (body, hashlib.sha256(body).hexdigest()[:32], _last_modified(app))
+        if keep:
+            cache.put(content, key, known)
+    body, etag, modified = known
+    response = Response(body, mimetype="text/html")
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.cache_control.public = True
+    response.cache_control.max_age = int(app.config.get("PUBLIC_PAGE_MAX_AGE", 300))
+    response.vary.add("Cookie")
+    return response.make_conditional(request)
+
+
+def _last_modified(app: Flask) -> datetime:
+    """The newest of the course files and the app's own templates and catalogues."""
+    stamps = [mtime for _path, _size, mtime in app.extensions.get("aula.content_fingerprint", ())]
+    stamps.append(app.extensions["aula.release_mtime"])
+    return datetime.fromtimestamp(max(stamps) / 1e9, tz=timezone.utc).replace(microsecond=0)
+
+
+def _release_mtime() -> int:
+    here = Path(__file__).resolve().parent
+    files = [p for pattern in ("**/*.html", "**/*.mo", "**/*.py") for p in here.glob(pattern)]
+    return max((p.stat().st_mtime_ns for p in files), default=0)
+
+
+def _render(template: str, shared: dict, personal_values: dict | None) -> str:
     app = current_app._get_current_object()
     content = app.extensions["aula.content"]
     user = current_user._get_current_object()
@@ -200,4 +261,5 @@ def _login_url(context, **_args) -> str:
 
 def init_app(app: Flask) -> None:
     app.extensions["aula.pages"] = PageCache()
+    app.extensions["aula.release_mtime"] = _release_mtime()
     app.jinja_env.globals["personal"] = personal
