@@ -6,7 +6,7 @@ a timing, and `make test` does not run them."""
 #: process, stopped if it overruns its budget by 20 s. The budgets add up to
 #: 800 s; with the margins, at most 900 s (15 minutes) even if every one runs out.
 BENCHMARKS = {
-    "lesson": ("bench.lesson_page", "Lesson page under gunicorn", 110),
+    "lesson": ("bench.lesson_page", "Course pages under gunicorn", 260),
     "writes": ("bench.writes", "Concurrent progress and quiz writes (SQLite, WAL)", 90),
     "export": ("bench.export", "CSV export of 1,000,000 learner-module rows", 280),
     "reminders": ("bench.reminders", "Reminders: one tick over 100,000 learners", 120),

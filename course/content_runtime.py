@@ -38,7 +38,6 @@ class ContentState:
     generation: str | None = None      # None until first compared with the database
     next_check: float = 0.0            # time.monotonic() of the next comparison
     problems: tuple = ()               # of the last failed reload, if any
-    warmed: bool = False               # Markdown rendering started
 
 
 def fingerprint(root: Path) -> tuple:
@@ -51,26 +50,6 @@ def fingerprint(root: Path) -> tuple:
             continue
         items.append((str(path), stat.st_size, stat.st_mtime_ns))
     return tuple(items)
-
-
-def _warm_markdown(content: Content) -> None:
-    """Render every Markdown text once, so that requests find it rendered."""
-    for view in (content.course(lang) for lang in content.trees):
-        for module in view.modules:
-            for outcome in module.module.learning_outcomes:
-                render_inline(outcome)
-            for ref in module.lessons:
-                for block in ref.lesson.blocks:
-                    for name in ("body", "intro"):
-                        render(getattr(block, name, None))
-                    for item in getattr(block, "items", ()):
-                        render_inline(item)
-
-
-def _warm_in_background(content: Content) -> None:
-    """Render the Markdown in a background thread: start-up stays quick, and a
-    request that comes first renders (and caches) what it needs itself."""
-    threading.Thread(target=_warm_markdown, args=(content,), name="aula-markdown", daemon=True).start()
 
 
 #: The last course loaded from each folder, with its fingerprint. Content is
@@ -102,19 +81,9 @@ def init_app(app: Flask) -> None:
     if app.debug:
         app.before_request(reload_if_changed)
     app.before_request(follow_generation)
-    # Command-line tools never render Markdown: a server warms the cache
-    # once it serves its first request.
-    app.before_request(_warm_once)
-
-
-def _warm_once() -> None:
-    mine = state()
-    if not mine.warmed:
-        with _lock:
-            if mine.warmed:
-                return
-            mine.warmed = True
-        _warm_in_background(current_app.extensions["aula.content"])
+    # Markdown is rendered when a page first shows it, then kept (the page
+    # cache keeps whole pages, see pagecache.py): a worker spends no time on
+    # lessons nobody opens, which matters for a course of a thousand lessons.
 
 
 def state() -> ContentState:
@@ -136,7 +105,6 @@ def reload_content() -> list:
         if content is not app.extensions["aula.content"]:
             render.cache_clear()  # forget the texts of the old course
             render_inline.cache_clear()
-            _warm_in_background(content)
         app.extensions["aula.content"] = content
         app.extensions["aula.content_fingerprint"] = stamp
         current.loaded_at, current.problems = utcnow(), ()
