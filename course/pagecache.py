@@ -37,6 +37,7 @@ from typing import Callable
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 from jinja2 import pass_context
+from jinja2.runtime import new_context
 from markupsafe import Markup
 
 #: Between a hole's number and the text around it. Random per process, so no
@@ -123,10 +124,19 @@ def role_of(user) -> str | None:
 
 
 def _fill(name: str, context: dict, args: dict) -> str:
-    if name.endswith(".html"):
-        template = current_app.jinja_env.get_template(name)
-        return template.render({**context, **args}) if args else template.render(context)
-    return _fillers[name](context, **args)
+    """One personal part. `context` already holds the environment's globals
+    (see _render), so a template part renders in a context that shares it
+    instead of copying every global for each part."""
+    if not name.endswith(".html"):
+        return _fillers[name](context, **args)
+    env = current_app.jinja_env
+    template = env.get_template(name)
+    variables = {**context, **args} if args else context
+    try:
+        return env.concat(template.root_render_func(
+            new_context(env, template.name, template.blocks, variables, shared=True)))
+    except Exception:  # noqa: BLE001 - re-raised with the template's line, as Template.render does
+        return env.handle_exception()
 
 
 @pass_context
@@ -136,7 +146,7 @@ def personal(ctx, name: str, **args) -> Markup:
     if holes is not None:
         holes.append((name, args))
         return Markup(f"{_SEP}{len(holes) - 1}{_SEP}")
-    return Markup(_fill(name, ctx.get_all(), args))
+    return Markup(_fill(name, ctx.get_all(), args))  # get_all() includes the globals
 
 
 def render_page(template: str, shared: dict, personal_values: dict | None = None) -> Response:
@@ -217,6 +227,7 @@ def _render(template: str, shared: dict, personal_values: dict | None) -> str:
         cache.put(content, key, entry)
     context = {**shared, **(personal_values or {})}
     app.update_template_context(context)
+    context = {**app.jinja_env.globals, **context}  # once per request, for every part
     pieces = [entry.texts[0]]
     for (name, args), text in zip(entry.holes, entry.texts[1:]):
         pieces.append(_fill(name, context, args))
