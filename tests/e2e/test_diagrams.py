@@ -12,6 +12,7 @@ pytestmark = pytest.mark.e2e
 
 DIAGRAMS = (
     ("external-customers", "internal-and-external-customers", "service-network"),
+    ("customer-needs", "what-customers-look-for", "eleven-things"),
 )
 SMALLEST_LABEL = 14  # SVG units (docs/authoring.md, "Diagrams")
 
