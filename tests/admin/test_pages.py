@@ -39,7 +39,7 @@ def test_the_learners_table_shows_progress_per_module(client, admin, make_user, 
                        completed_at=at("2026-03-01 10:30")))
     page = client.get("/en/admin/learners").get_data(as_text=True)
     assert "Polski" in page
-    assert "Lessons 1/5" in page
+    assert "Lessons 1/6" in page
     assert page.count("Not started") == 3
 
 
