@@ -29,7 +29,7 @@ def image_blocks(lang):
 def test_each_language_names_its_own_diagram_and_the_file_is_there(lang):
     blocks = image_blocks(lang)
     modules = {path.relative_to(SHIPPED / lang).parts[0] for path, _ in blocks}
-    assert {"external-customers", "customer-needs"} <= modules
+    assert {"external-customers", "customer-needs", "complaints", "service-relationships"} <= modules
     for path, block in blocks:
         assert block["src"].endswith(f".{lang}.svg"), (path, block["src"])
         assert (SHIPPED / "media" / block["src"]).is_file(), (path, block["src"])

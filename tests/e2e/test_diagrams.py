@@ -13,6 +13,8 @@ pytestmark = pytest.mark.e2e
 DIAGRAMS = (
     ("external-customers", "internal-and-external-customers", "service-network"),
     ("customer-needs", "what-customers-look-for", "eleven-things"),
+    ("complaints", "tactics", "tactics"),
+    ("service-relationships", "service-quality-dimensions", "rater"),
 )
 SMALLEST_LABEL = 14  # SVG units (docs/authoring.md, "Diagrams")
 
