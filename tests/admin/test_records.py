@@ -83,7 +83,7 @@ def test_totals_come_from_the_loaded_course(in_app, specs, scenario):
     for spec in specs:
         assert by_module[spec.id]["lessons_total"] == len(spec.lessons)
         assert by_module[spec.id]["activities_total"] == spec.activities_total
-    assert by_module["complaints"]["activities_total"] == 2  # two reflections
+    assert by_module["complaints"]["activities_total"] == 3  # two reflections and the self-check quiz
 
 
 def test_staff_accounts_have_no_records(in_app, specs, scenario, db_rows):
