@@ -8,3 +8,5 @@ _signals = Namespace()
 user_registered = _signals.signal("user-registered")
 #: Sent with (user, module_id) when a learner completes a module.
 module_completed = _signals.signal("module-completed")
+#: Sent with the user (sender) when a learner first completes the whole course.
+course_completed = _signals.signal("course-completed")

@@ -40,6 +40,9 @@ def switch_language_url(lang: str) -> str:
     A page answering a POST to an address that only takes POSTs (a failed
     content reload, an undone unsubscribe) switches to the course home.
     """
+    twin = g.get("language_twin")  # (endpoint, values): a page whose address has no language
+    if twin is not None:
+        return url_for(twin[0], lang=lang, **twin[1])
     rule = request.url_rule
     if (rule is None or "lang" not in rule.arguments or request.endpoint is None
             or "GET" not in (rule.methods or ())):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..content import CourseView, LessonRef, ModuleView
 from ..extensions import db
 from ..models import LessonProgress, ModuleCompletion, QuizAttempt, User, utcnow
-from ..signals import module_completed
+from ..signals import course_completed, module_completed
 
 
 @dataclass(frozen=True)
@@ -204,3 +204,4 @@ def update_completion(user: User, view: CourseView, module_id: str) -> None:
     if status.complete and user.course_completed_at is None:
         user.course_completed_at = utcnow()
         db.session.commit()
+        course_completed.send(user)

@@ -1,13 +1,14 @@
 """Every model, imported here so Alembic and the app see the whole schema."""
 from .activities import ModuleFeedback, Note, QuizAnswer, QuizAttempt, ReflectionAnswer
 from .audit import AuditEvent
+from .certificates import Certificate
 from .progress import LessonProgress, ModuleCompletion
 from .reminders import ReminderDelivery, ReminderSchedule, SchedulerState
 from .types import utcnow
 from .users import ROLES, User
 
 __all__ = [
-    "AuditEvent", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
+    "AuditEvent", "Certificate", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
     "QuizAnswer", "QuizAttempt", "ReflectionAnswer", "ReminderDelivery",
     "ReminderSchedule", "ROLES", "SchedulerState", "User", "utcnow",
 ]

@@ -1,0 +1,21 @@
+"""Certificates: issued once when a learner completes the course, shown on
+`/<lang>/my/certificate`, verifiable by anyone at `/verify/<id>`
+(and `/verify/<id>.json`), announced by one email in the learner's language.
+
+Registered by create_app() through `init_app`; listens to
+`signals.course_completed`, so `learn` does not know certificates exist.
+"""
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from ..signals import course_completed
+from ..web import add_menu_item
+
+
+def init_app(app: Flask) -> None:
+    from . import views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.public_bp)
+    add_menu_item(app, "certificates.mine", _l("My certificate"), roles=("learner",))
+    course_completed.connect(views.on_course_completed)

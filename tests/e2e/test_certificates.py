@@ -1,0 +1,69 @@
+"""The certificate pages in a real browser: in every language, accessible
+(axe), at phone and desktop widths, with screenshots in test-results/."""
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from tests.certificates.conftest import complete_course
+
+from .helpers import LANGS, assert_accessible, horizontal_overflow, screenshot, sign_in
+
+
+def _finish(server, lang: str, name: str, modules=None) -> tuple[str, str | None]:
+    """(email, certificate id) of a learner who completed the course (or only `modules`)."""
+    from course.extensions import db
+    from course.models import Certificate, User
+
+    email = server.make_user(lang=lang, name=name)
+    with server.app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == email))
+    complete_course(server.app, user_id, modules=modules)
+    with server.app.app_context():
+        public_id = db.session.scalar(select(Certificate.public_id).where(Certificate.user_id == user_id))
+    return email, public_id
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", LANGS)
+def test_certificate_and_verification_pages(page: Page, live_server, screenshots, lang):
+    email, public_id = _finish(live_server, lang, "Łucja Żółć-Núñez")
+    sign_in(page, live_server, email, lang)
+    page.goto(f"/{lang}/")
+    page.get_by_role("link", name=live_server.tr(lang, "See your certificate")).click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/my/certificate$"))
+    expect(page.get_by_role("heading", level=2, name=live_server.tr(lang, "Certificate of completion"))).to_be_visible()
+    expect(page.locator(".certificate-name")).to_have_text("Łucja Żółć-Núñez")
+    expect(page.locator("svg.qr-code")).to_be_visible()
+    assert_accessible(page, f"certificate page ({lang})")
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert horizontal_overflow(page) == []
+        screenshot(page, f"certificate-{lang}-{width}")
+
+    expect(page.locator(".verify-url a")).to_have_text(f"{live_server.app.config['BASE_URL']}/verify/{public_id}")
+    page.goto(f"/verify/{public_id}", referer=None)  # the QR code's address: the visitor's language
+    page.goto(f"/{lang}/verify/{public_id}")
+    expect(page.locator(".verify-status.valid")).to_contain_text(live_server.tr(lang, "Valid"))
+    assert_accessible(page, f"verification page ({lang})")
+    screenshot(page, f"certificate-verify-{lang}-1280")
+
+
+@pytest.mark.e2e
+def test_todo_and_unknown_pages(page: Page, live_server, screenshots):
+    email, public_id = _finish(live_server, "es", "Lucía", modules=["external-customers"])
+    assert public_id is None
+    sign_in(page, live_server, email, "es")
+    page.goto("/es/my/certificate")
+    expect(page.get_by_role("heading", level=2, name=live_server.tr("es", "Still to do"))).to_be_visible()
+    assert_accessible(page, "certificate to-do page")
+    screenshot(page, "certificate-todo-es-1280")
+
+    page.goto("/es/verify/7k2qm9xa4td3h8rwn5cb")
+    expect(page.get_by_role("heading", level=1, name=live_server.tr("es", "Certificate not found"))).to_be_visible()
+    assert_accessible(page, "unknown certificate page")
+    page.get_by_label(live_server.tr("es", "Certificate id")).fill("123")
+    page.get_by_role("button", name=live_server.tr("es", "Check")).click()
+    expect(page.locator("#certificate-id-error")).to_be_visible()
+    assert_accessible(page, "certificate id form with an error")
