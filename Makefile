@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # System tools (CHECK:DEBIAN_PACKAGE, see scripts/need.sh): installed with apt-get when
 # make runs as root, else make stops with one line naming the packages. Add yours here.
 VENV_NEEDS  := py.ensurepip:python3-venv
-TEST_NEEDS  := chromium:chromium
+TEST_NEEDS  := chromium:chromium pdftoppm:poppler-utils
 BENCH_NEEDS := wrk:wrk sqlite3:sqlite3 /usr/bin/time:time
 need = $(eval need_out := $(shell PYTHON=$(PYTHON) scripts/need.sh $(1)))$(if $(need_out),$(error $(need_out)))
 

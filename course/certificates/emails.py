@@ -23,6 +23,7 @@ def completion_message(user: User, certificate: Certificate, course_title: str):
         context = dict(
             user=user, course_title=course_title,
             certificate_url=url_for("certificates.mine", lang=user.lang, _external=True),
+            pdf_url=url_for("certificates.pdf", lang=user.lang, _external=True),
             verify_url=url_for("certificates.verify", lang=user.lang, public_id=certificate.public_id,
                                _external=True),
         )

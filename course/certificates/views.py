@@ -4,7 +4,7 @@
 print) answers in the visitor's language; `/<lang>/verify/<id>` in the
 language of the address; `/verify/<id>.json` for machines.
 """
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +15,7 @@ from ..learn.progress import course_status
 from ..models import User
 from . import issuing
 from .emails import send_completion_email
+from .pdf import certificate_pdf
 from .summary import certificate_view, linkedin_url, qr_svg, still_to_do, verification_url
 
 bp = Blueprint("certificates", __name__, url_prefix="/<lang>", template_folder="templates",
@@ -52,6 +53,21 @@ def mine():
     return render_template("certificates/mine.html", view=view, cv=cv,
                            qr=qr_svg(cv.verify_url, _("QR code of the verification address")),
                            linkedin=linkedin_url(cv, ORGANISATION))
+
+
+@bp.get("/my/certificate.pdf")
+@login_required
+def pdf():
+    user = current_user._get_current_object()
+    certificate = issue_and_notify(user)
+    if certificate is None:  # nothing to download yet: the page says what is left
+        return redirect(url_for("certificates.mine"))
+    cv = certificate_view(certificate, get_content().course(g.lang), user)
+    body = certificate_pdf(cv, g.lang)
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="aula-certificate-{certificate.public_id}-{g.lang}.pdf"',
+        "Cache-Control": "private, no-cache",
+    })
 
 
 @bp.get("/verify")

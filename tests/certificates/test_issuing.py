@@ -69,7 +69,8 @@ def test_the_completion_email_is_sent_once_in_the_learners_language(app, make_us
     assert mail["Subject"] == "Twój certyfikat: Obsługa klienta"
     body = text_of(mail)
     assert "Cześć Zofia," in body
-    assert "http://aula.test/pl/my/certificate" in body
+    assert "http://aula.test/pl/my/certificate\n" in body
+    assert "http://aula.test/pl/my/certificate.pdf" in body
     assert f"http://aula.test/pl/verify/{cert.public_id}" in body
 
 

@@ -1,6 +1,8 @@
 """The certificate pages in a real browser: in every language, accessible
 (axe), at phone and desktop widths, with screenshots in test-results/."""
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -9,6 +11,18 @@ from sqlalchemy import select
 from tests.certificates.conftest import complete_course
 
 from .helpers import LANGS, assert_accessible, horizontal_overflow, screenshot, sign_in
+
+
+def pdf_first_page_png(body: bytes, stem: Path) -> Path:
+    """The PDF's first page as a PNG, drawn by poppler's pdftoppm (as a reader sees it)."""
+    source = stem.with_suffix(".pdf")
+    source.write_bytes(body)
+    subprocess.run(["pdftoppm", "-png", "-r", "96", "-singlefile", "-f", "1", "-l", "1", str(source), str(stem)],
+                   check=True, timeout=60)
+    source.unlink()
+    png = stem.with_suffix(".png")
+    assert png.stat().st_size > 10_000
+    return png
 
 
 def _finish(server, lang: str, name: str, modules=None) -> tuple[str, str | None]:
@@ -41,6 +55,10 @@ def test_certificate_and_verification_pages(page: Page, live_server, screenshots
         page.set_viewport_size({"width": width, "height": 900})
         assert horizontal_overflow(page) == []
         screenshot(page, f"certificate-{lang}-{width}")
+
+    pdf = page.request.get(f"/{lang}/my/certificate.pdf")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    pdf_first_page_png(pdf.body(), screenshots / f"certificate-pdf-{lang}")
 
     expect(page.locator(".verify-url a")).to_have_text(f"{live_server.app.config['BASE_URL']}/verify/{public_id}")
     page.goto(f"/verify/{public_id}", referer=None)  # the QR code's address: the visitor's language
