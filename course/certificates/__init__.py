@@ -1,10 +1,14 @@
 """Certificates: issued once when a learner completes the course, shown on
 `/<lang>/my/certificate`, verifiable by anyone at `/verify/<id>`
-(and `/verify/<id>.json`), announced by one email in the learner's language.
+(and `/verify/<id>.json`), downloadable as a PDF and as an Open Badges 3.0
+credential signed with the instance's key (published at
+`/.well-known/jwks.json`), announced by one email in the learner's language.
 
 Registered by create_app() through `init_app`; listens to
 `signals.course_completed`, so `learn` does not know certificates exist.
 """
+import os
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
@@ -15,6 +19,8 @@ from ..web import add_menu_item
 def init_app(app: Flask) -> None:
     from . import views
 
+    # The Open Badges signing key: made once, kept beside the secret key (keys.py).
+    app.config.setdefault("CERTIFICATE_KEY_FILE", os.path.join(app.instance_path, "certificate-signing-key.pem"))
     app.register_blueprint(views.bp)
     app.register_blueprint(views.public_bp)
     add_menu_item(app, "certificates.mine", _l("My certificate"), roles=("learner",))

@@ -4,7 +4,7 @@
 print) answers in the visitor's language; `/<lang>/verify/<id>` in the
 language of the address; `/verify/<id>.json` for machines.
 """
-from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..i18n import LANGUAGES, preferred_language
 from ..learn.progress import course_status
 from ..models import User
-from . import issuing
+from . import credential, issuing, keys
 from .emails import send_completion_email
 from .pdf import certificate_pdf
 from .summary import certificate_view, linkedin_url, qr_svg, still_to_do, verification_url
@@ -70,6 +70,29 @@ def pdf():
     })
 
 
+@bp.get("/my/certificate.json")
+@login_required
+def open_badge():
+    """The Open Badges 3.0 credential: the JSON as signed, and the VC-JWT
+    (`compactJwsString`, Open Badges 3.0's name for it) that wallets import;
+    the VC-JWT alone with `Accept: application/vc+jwt`."""
+    user = current_user._get_current_object()
+    certificate = issue_and_notify(user)
+    if certificate is None:
+        response = jsonify(error="The course is not complete yet.")
+        response.status_code = 404
+        return response
+    body = credential.open_badge(certificate, user, get_content().course(g.lang), g.lang)
+    token = credential.sign(body)
+    headers = {"Cache-Control": "private, no-cache", "Vary": "Accept"}
+    if request.accept_mimetypes.best_match(["application/json", credential.MEDIA_TYPE]) == credential.MEDIA_TYPE:
+        return Response(token, mimetype=credential.MEDIA_TYPE, headers=headers)
+    response = jsonify({"credential": body, "compactJwsString": token,
+                        "verificationKeys": f"{current_app.config['BASE_URL']}/.well-known/jwks.json"})
+    response.headers.update(headers)
+    return response
+
+
 @bp.get("/verify")
 def verify_form():
     """Type or paste a certificate id: the page it names, or this form again with a hint."""
@@ -101,18 +124,27 @@ def verify_here(public_id: str):
     return verify(public_id)
 
 
+@public_bp.get("/.well-known/jwks.json")
+def jwks():
+    """The public key that signs the credentials (a JWK set), for verifiers anywhere."""
+    response = jsonify(keys.jwk_set())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @public_bp.get("/verify/<public_id>.json")
 def verify_json(public_id: str):
     certificate = issuing.by_public_id(public_id)
     if certificate is None:
-        response = jsonify(status="unknown", id=public_id,
-                           message="No certificate has this id.")
+        response = jsonify(status="unknown", id=public_id, message="No certificate has this id.")
         response.status_code = 404
+        response.headers["Access-Control-Allow-Origin"] = "*"
         return response
     content = get_content()
     user = db.session.get(User, certificate.user_id)
     cv = certificate_view(certificate, content.course(certificate.lang), user)
-    return jsonify({
+    response = jsonify({
         "id": certificate.public_id,
         "status": "revoked" if certificate.revoked else "valid",
         "name": certificate.name,
@@ -123,6 +155,8 @@ def verify_json(public_id: str):
         "revoked_at": _iso(certificate.revoked_at),
         "verification_url": verification_url(certificate),
     })
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _iso(moment):
