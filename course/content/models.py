@@ -99,7 +99,9 @@ class Lesson(Strict):
     summary: Text
     minutes: int = Field(ge=1, le=600, description="Estimated study time in minutes.")
     status: Literal["published", "draft"] = "published"
-    learning_outcomes: tuple[Text, ...] = ()
+    learning_outcomes: tuple[Text, ...] = Field(
+        min_length=1, description="What the learner can do after the lesson: Markdown, one line each."
+    )
     keywords: tuple[Text, ...] = ()
     translation_of: str | None = Field(
         default=None, description="Hash of the English file this file translates."

@@ -80,7 +80,7 @@ def test_score_and_pass_mark():
 
 
 def test_a_lesson_is_done_when_its_required_activities_are():
-    lesson = Lesson(id="l", title="L", summary="S", minutes=5, blocks=[
+    lesson = Lesson(id="l", title="L", summary="S", minutes=5, learning_outcomes=["Finish the activities."], blocks=[
         {"type": "reflection", "id": "r", "title": "R", "prompts": [{"id": "p1", "label": "1"}, {"id": "p2", "label": "2"}]},
         {"type": "reflection", "id": "opt", "title": "O", "required": False, "prompts": [{"id": "p", "label": "P"}]},
         {"type": "quiz", "id": "qb", "quiz": "demo"},

@@ -80,6 +80,23 @@ def missing_top_level_field(root):
     return [Expected(path, 1, "missing required field 'minutes'")]
 
 
+def lesson_without_outcomes(root):
+    path = root / "en/customer-needs/is-service-good-enough.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("learning_outcomes:\n"), text.index("blocks:\n")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    return [Expected(path, 1, "missing required field 'learning_outcomes'")]
+
+
+def lesson_with_empty_outcomes(root):
+    path = root / "pl/external-customers/customer-vs-consumer.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = line_of(path, "learning_outcomes:")
+    start, end = text.index("learning_outcomes:\n"), text.index("blocks:\n")
+    path.write_text(text[:start] + "learning_outcomes: []\n" + text[end:], encoding="utf-8")
+    return [Expected(path, line, "'learning_outcomes' must not be empty")]
+
+
 def mistyped_field(root):
     path = root / "en/complaints/tactics.yaml"
     line = line_of(path, "minutes:")
@@ -376,7 +393,7 @@ def insert_after_line(path: Path, number: int, new_line: str) -> None:
 
 ERRORS = [
     yaml_syntax_error, tab_indentation, unknown_key, unknown_key_in_prompt, unknown_block_type, missing_field,
-    missing_top_level_field, mistyped_field, mistyped_flag, duplicate_block_id, duplicate_lesson_id,
+    missing_top_level_field, lesson_without_outcomes, lesson_with_empty_outcomes, mistyped_field, mistyped_flag, duplicate_block_id, duplicate_lesson_id,
     duplicate_question_id, duplicate_option_id, module_listed_twice, dangling_module, dangling_lesson,
     dangling_quiz, dangling_final_quiz, empty_text, empty_list_item, oversized_file, not_utf8, python_tag,
     anchors, id_not_matching_file, bad_id, wrong_correct_count,

@@ -51,7 +51,10 @@ def test_every_shipped_file_matches_the_schema(validators):
     lambda lesson: lesson["blocks"].append({"type": "text", "id": "Not An Id", "body": "Hi"}),
     lambda lesson: lesson["blocks"].append({"type": "link", "id": "l", "url": "javascript:alert(1)", "label": "x"}),
     lambda lesson: lesson.update(title=""),
-], ids=["unknown key", "mistyped", "missing", "bad status", "bad block type", "bad id", "bad url", "empty"])
+    lambda lesson: lesson.pop("learning_outcomes"),
+    lambda lesson: lesson.update(learning_outcomes=[]),
+], ids=["unknown key", "mistyped", "missing", "bad status", "bad block type", "bad id", "bad url", "empty",
+        "no outcomes", "empty outcomes"])
 def test_a_broken_lesson_is_rejected(validators, change):
     _, kinds = validators
     lesson = load(SHIPPED / "en/complaints/tactics.yaml")

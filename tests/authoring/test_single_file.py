@@ -74,6 +74,6 @@ def test_a_quiz_file_on_its_own_is_read_as_a_quiz(tmp_path):
 
 def test_the_id_must_match_the_file_name(tmp_path):
     lesson = tmp_path / "my-lesson.yaml"
-    lesson.write_text("id: my-lessen\ntitle: T\nsummary: S\nminutes: 5\nblocks:\n  - type: text\n    id: a\n"
-                      "    body: Hello\n", encoding="utf-8")
+    lesson.write_text("id: my-lessen\ntitle: T\nsummary: S\nminutes: 5\nlearning_outcomes:\n  - Say hello.\n"
+                      "blocks:\n  - type: text\n    id: a\n    body: Hello\n", encoding="utf-8")
     assert errors(lesson) == [f"{shown(lesson)}:1: the lesson id 'my-lessen' must match its file name 'my-lesson'"]
