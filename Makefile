@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-quick need-test need-bench install translations messages db validate bench clean
+.PHONY: run test test-quick test-postgres need-test need-postgres need-bench install translations messages db validate bench clean
 
 # System tools (CHECK:DEBIAN_PACKAGE, see scripts/need.sh): installed with apt-get when
 # make runs as root, else make stops with one line naming the packages. Add yours here.
 VENV_NEEDS  := py.ensurepip:python3-venv
 TEST_NEEDS  := chromium:chromium pdftoppm:poppler-utils
+PG_NEEDS    := /usr/lib/postgresql/*/bin/initdb:postgresql runuser:util-linux
 BENCH_NEEDS := wrk:wrk sqlite3:sqlite3 /usr/bin/time:time
 need = $(eval need_out := $(shell PYTHON=$(PYTHON) scripts/need.sh $(1)))$(if $(need_out),$(error $(need_out)))
 
@@ -22,6 +23,13 @@ test: need-test install translations
 
 need-test:
 	@:$(call need,$(TEST_NEEDS))
+
+# The same tests on PostgreSQL: a throw-away server (scripts/pg_cluster.py) for the run.
+test-postgres: need-test need-postgres install translations
+	$(BIN)/python scripts/pg_cluster.py -- $(BIN)/pytest
+
+need-postgres:
+	@:$(call need,$(PG_NEEDS))
 
 # The quick tests alone (no browser), for development.
 test-quick: install translations

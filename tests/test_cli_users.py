@@ -53,12 +53,8 @@ def test_an_existing_email_is_refused(app, runner, make_user):
     assert result.exit_code == 2 and "already exists" in result.output
 
 
-def test_the_real_command_line_works_end_to_end(tmp_path, migrated_db):
-    import shutil
-
-    db_file = tmp_path / "cli.sqlite3"
-    shutil.copy(migrated_db, db_file)
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{db_file}", "SECRET_KEY": "k" * 40, "HOME": str(tmp_path)}
+def test_the_real_command_line_works_end_to_end(tmp_path, database_url):
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url, "SECRET_KEY": "k" * 40, "HOME": str(tmp_path)}
     flask = str(Path(sys.executable).with_name("flask"))
     result = subprocess.run([flask, "--app", "app", "users", "create", "x@example.com", "--role", "learner", "--password-stdin"],
                             input="a-long-password\n", capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)

@@ -108,14 +108,12 @@ def unique_email(prefix="learner") -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(migrated_db, tmp_path_factory):
+def live_server(migrated_db, database_store, tmp_path_factory):
     """The real app (CSRF on, not in testing mode) on a free port, in a background thread."""
     folder = tmp_path_factory.mktemp("e2e")
-    db_file = folder / "aula.sqlite3"
-    shutil.copy(migrated_db, db_file)
     app = create_app({
         "SECRET_KEY": "e2e-secret-" + uuid.uuid4().hex,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
+        "SQLALCHEMY_DATABASE_URI": database_store.clone(migrated_db),
         "CONTENT_DIR": str(PROJECT_ROOT / "content"),
         "OUTBOX_DIR": str(folder / "outbox"),
         "BASE_URL": "http://127.0.0.1",

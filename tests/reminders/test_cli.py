@@ -20,10 +20,10 @@ def app_config(smtp_server):
     return {"SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}?timeout=5"}
 
 
-def env_for(db_path, smtp_server, **extra):
+def env_for(database_url, smtp_server, **extra):
     env = dict(os.environ)
     env.update({
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": database_url,
         "SECRET_KEY": TEST_SECRET,
         "SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}?timeout=5",
         "BASE_URL": "http://aula.test",
@@ -51,9 +51,9 @@ def test_tick_refuses_a_bad_moment_or_smtp_url(runner, app):
     assert result.exit_code == 1 and "starttls" in result.output
 
 
-def test_two_schedulers_in_two_processes_send_exactly_once(app, db_path, make_user, smtp_server):
+def test_two_schedulers_in_two_processes_send_exactly_once(app, database_url, make_user, smtp_server):
     ids = [make_user(timezone="Europe/Rome") for _ in range(30)]
-    env = env_for(db_path, smtp_server, REMINDER_BATCH="")
+    env = env_for(database_url, smtp_server, REMINDER_BATCH="")
     tick = [FLASK, "--app", "app", "reminders", "tick", "--now"]
     subprocess.run(tick + ["2026-10-26T05:59:00Z"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
     procs = [subprocess.Popen(tick + ["2026-10-26T06:00:00Z"], env=env, cwd=PROJECT_ROOT,
@@ -64,7 +64,7 @@ def test_two_schedulers_in_two_processes_send_exactly_once(app, db_path, make_us
     assert len(recipients) == len(ids) == len(set(recipients))
 
 
-def test_run_sends_and_stops_cleanly_on_sigterm_and_ctrl_c(app, db_path, make_user, smtp_server):
+def test_run_sends_and_stops_cleanly_on_sigterm_and_ctrl_c(app, database_url, make_user, smtp_server):
     from course.extensions import db
     from course.models import ReminderSchedule
     from course.reminders.schedule import zone
@@ -77,7 +77,7 @@ def test_run_sends_and_stops_cleanly_on_sigterm_and_ctrl_c(app, db_path, make_us
         row.enabled, row.minute = True, now.hour * 60 + now.minute
         db.session.commit()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        proc = subprocess.Popen([FLASK, "--app", "app", "reminders", "run"], env=env_for(db_path, smtp_server),
+        proc = subprocess.Popen([FLASK, "--app", "app", "reminders", "run"], env=env_for(database_url, smtp_server),
                                 cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first_line = proc.stderr.readline()  # printed once the signal handlers are in place
         assert "running" in first_line, first_line + proc.stderr.read()
