@@ -58,11 +58,12 @@ class OutputError(click.ClickException):
     """The output file cannot be written; nothing is left behind."""
 
 
-def write_atomically(path: Path, chunks) -> None:
+def write_atomically(path: Path, chunks, binary: bool = False) -> None:
     """Write to a temporary file in the same folder, then rename it into place.
 
-    On any failure the temporary file is removed and an existing file at
-    `path` is left as it was.
+    The file is readable by its owner only (it holds personal data). On any
+    failure the temporary file is removed and an existing file at `path` is
+    left as it was. `chunks` are text, or bytes when `binary`.
     """
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder")
@@ -72,7 +73,7 @@ def write_atomically(path: Path, chunks) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             for chunk in chunks:
                 fh.write(chunk)
             fh.flush()
