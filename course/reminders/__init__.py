@@ -1,6 +1,8 @@
 """Study reminders: the learner's weekly schedule, email confirmation,
 one-click unsubscribe, a calendar feed, and the scheduler that sends each
 reminder exactly once (`flask reminders tick|run`)."""
+import os
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
@@ -13,8 +15,8 @@ def init_app(app: Flask) -> None:
     from . import views
     from .cli import reminders_cli
 
-    for name, value in DEFAULTS.items():
-        app.config.setdefault(name, value)
+    for name, value in DEFAULTS.items():  # each can be set in the environment (whole numbers)
+        app.config.setdefault(name, int(os.environ[name]) if os.environ.get(name) else value)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)
     app.cli.add_command(reminders_cli)

@@ -36,23 +36,28 @@ def _check_smtp_url() -> None:
             raise click.ClickException(str(exc)) from None
 
 
+SENDERS = click.option("--senders", type=click.IntRange(1, 64), default=1, show_default=True,
+                       help="Send with this many threads, each with its own connection to the mail server.")
+
+
 @reminders_cli.command("tick")
 @click.option("--now", "now", metavar="ISO-8601",
               help="Act as if it were this moment (default: now; without an offset, UTC).")
-def tick_command(now):
+@SENDERS
+def tick_command(now, senders):
     """Send every reminder that fell due since the last tick, once, then return."""
     _check_smtp_url()
-    report = tick(_parse_now(now))
+    report = tick(_parse_now(now), senders=senders)
     click.echo(f"reminders: {report.summary()}")
     for reason in dict.fromkeys(report.errors):
         click.echo(f"reminders: mail server: {reason}", err=True)
 
 
-def run_forever(stop: threading.Event, echo=click.echo) -> None:
+def run_forever(stop: threading.Event, echo=click.echo, senders: int = 1) -> None:
     """Tick at the start of every minute until `stop` is set."""
     while not stop.is_set():
         try:
-            report = tick(stop=stop)
+            report = tick(stop=stop, senders=senders)
         except Exception:  # noqa: BLE001 - keep running; the next tick tries again
             current_app.logger.exception("reminders: tick failed")
             db.session.rollback()
@@ -66,7 +71,8 @@ def run_forever(stop: threading.Event, echo=click.echo) -> None:
 
 
 @reminders_cli.command("run")
-def run_command():
+@SENDERS
+def run_command(senders):
     """Keep sending reminders as they fall due (every minute) until stopped (SIGTERM, Ctrl-C)."""
     _check_smtp_url()
     stop = threading.Event()
@@ -77,7 +83,7 @@ def run_command():
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     click.echo("reminders: running; stop with Ctrl-C or SIGTERM", err=True)
     try:
-        run_forever(stop)
+        run_forever(stop, senders=senders)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -9,9 +9,16 @@ Exactly once lives in the database, not in this code:
 2. A scheduler sends a row only after claiming it with
    `UPDATE ... SET status='sending' WHERE id IN (...) AND status='queued'`;
    the database lets one UPDATE win each row.
-3. A row that stays 'sending' (its scheduler died mid-send) is never sent
-   again: it is marked failed, so an email can be lost to a crash, never
-   doubled.
+3. A claim is a lease (REMINDER_SENDING_TIMEOUT_MINUTES). Just before an
+   email goes to the mail server, its row gets the email's Message-ID, in a
+   commit that also checks the claim is still this scheduler's. When a
+   scheduler dies, its rows stay 'sending'; once the lease has expired, any
+   scheduler gives back those never handed to the mail server (sent later,
+   exactly once, or recorded missed past the grace window), and marks
+   failed the one it may have been sending (the server may have it: never
+   sent again, so never doubled).
+4. On PostgreSQL, schedulers claim with SELECT ... FOR UPDATE SKIP LOCKED:
+   they never wait for one another's claims (SQLite has one writer anyway).
 
 The slots are found with one query per window of at most a day: the pure
 functions of `schedule` turn the window into, per time zone, the local date
@@ -21,6 +28,7 @@ and the range of minutes that fell due, and one SELECT over the
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -65,7 +73,13 @@ class TickReport:
     failed: int = 0
     missed: int = 0
     skipped: int = 0
+    reclaimed: int = 0  # claims of a scheduler that died, taken back
     errors: list = field(default_factory=list)
+
+    def add(self, other: "TickReport") -> None:
+        for name in ("sent", "retrying", "failed", "missed", "skipped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
 
     def summary(self) -> str:
         return (f"{self.now.isoformat()}: {self.queued} queued, {self.sent} sent, {self.retrying} to retry, "
@@ -243,7 +257,7 @@ def record_due(now: datetime, report: TickReport) -> None:
 
 
 def expire(now: datetime, report: TickReport) -> None:
-    """Give up on slots past their window, and on sends that were interrupted."""
+    """Take back expired claims, give up on slots past their window and on interrupted sends."""
     late = now - grace()
     stale = now - timedelta(minutes=_setting("REMINDER_SENDING_TIMEOUT_MINUTES"))
     anything = db.session.scalar(
@@ -254,6 +268,16 @@ def expire(now: datetime, report: TickReport) -> None:
     )
     if anything is None:
         return
+    # Claimed by a scheduler that died before handing them to the mail server:
+    # queued again (the attempt never happened), so they are sent once, or missed below.
+    result = db.session.execute(
+        update(ReminderDelivery)
+        .where(ReminderDelivery.status == "sending", ReminderDelivery.claimed_at < stale,
+               ReminderDelivery.message_id.is_(None))
+        .execution_options(synchronize_session=False)
+        .values(status="queued", claimed_by=None, next_attempt_at=now, attempts=ReminderDelivery.attempts - 1)
+    )
+    report.reclaimed += result.rowcount or 0
     base = (update(ReminderDelivery).where(ReminderDelivery.status == "queued", ReminderDelivery.due_at < late)
             .execution_options(synchronize_session=False))
     result = db.session.execute(
@@ -269,7 +293,8 @@ def expire(now: datetime, report: TickReport) -> None:
     report.failed += result.rowcount or 0
     result = db.session.execute(
         update(ReminderDelivery)
-        .where(ReminderDelivery.status == "sending", ReminderDelivery.claimed_at < stale)
+        .where(ReminderDelivery.status == "sending", ReminderDelivery.claimed_at < stale,
+               ReminderDelivery.message_id.is_not(None))
         .execution_options(synchronize_session=False)
         .values(status="failed", next_attempt_at=None,
                 last_error="interrupted while sending; not sent again so that it cannot arrive twice")
@@ -280,16 +305,39 @@ def expire(now: datetime, report: TickReport) -> None:
 
 # -- claiming and sending ------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Claimed:
     id: int
     user_id: int
     due_at: datetime
     attempts: int
+    token: str = ""  # the claim's claimed_by
 
 
 def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
     """Take up to `limit` queued slots that are due; no other scheduler gets them."""
+    token = f"{worker[:50]}/{uuid.uuid4().hex[:12]}"
+    claimed = dict(status="sending", claimed_by=token, claimed_at=now, attempts=ReminderDelivery.attempts + 1,
+                   message_id=None)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # DIALECT SWITCH (PostgreSQL): pick and claim in one statement; SKIP LOCKED
+        # passes over rows another scheduler is claiming, so claims never wait.
+        picked = (select(ReminderDelivery.id)
+                  .where(ReminderDelivery.status == "queued", ReminderDelivery.next_attempt_at <= now)
+                  .order_by(ReminderDelivery.next_attempt_at, ReminderDelivery.id)
+                  .limit(limit)
+                  .with_for_update(skip_locked=True))
+        rows = db.session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(picked.scalar_subquery()))
+            .values(**claimed)
+            .returning(ReminderDelivery.id, ReminderDelivery.user_id, ReminderDelivery.due_at,
+                       ReminderDelivery.attempts)
+            .execution_options(synchronize_session=False)
+        ).all()
+        db.session.commit()
+        return sorted(Claimed(*row, token) for row in rows)
+    # SQLite (one writer at a time): read the candidates, then claim those still queued.
     ids = list(db.session.scalars(
         select(ReminderDelivery.id)
         .where(ReminderDelivery.status == "queued", ReminderDelivery.next_attempt_at <= now)
@@ -299,11 +347,10 @@ def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
     db.session.commit()
     if not ids:
         return []
-    token = f"{worker}/{uuid.uuid4().hex[:12]}"
     db.session.execute(
         update(ReminderDelivery)
         .where(ReminderDelivery.id.in_(ids), ReminderDelivery.status == "queued")
-        .values(status="sending", claimed_by=token, claimed_at=now, attempts=ReminderDelivery.attempts + 1)
+        .values(**claimed)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -315,7 +362,7 @@ def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
                ReminderDelivery.status == "sending")
         .order_by(ReminderDelivery.id)
     )
-    return [Claimed(*row) for row in rows]
+    return [Claimed(*row, token) for row in rows]
 
 
 def retry_delay(attempts: int, max_minutes: int = DEFAULTS["REMINDER_RETRY_MAX_MINUTES"]) -> timedelta:
@@ -338,9 +385,28 @@ class _Outcomes:
         if len(self.pending) >= COMMIT_EVERY:
             self.flush()
 
+    def attempting(self, slot: "Claimed", message_id: str) -> bool:
+        """Record, with the outcomes so far and in one commit, that `slot`'s
+        email goes to the mail server now. False (send nothing) when the claim
+        is no longer this scheduler's: its lease expired and another took it back."""
+        self._write()
+        result = db.session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id == slot.id, ReminderDelivery.status == "sending",
+                   ReminderDelivery.claimed_by == slot.token)
+            .values(message_id=message_id)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        return result.rowcount == 1
+
     def flush(self) -> None:
+        self._write()
+        db.session.commit()
+
+    def _write(self) -> None:
         """One UPDATE ... WHERE id = ? executed for each kind of outcome (same
-        columns), over its rows; then commit."""
+        columns), over its rows (no commit)."""
         if not self.pending:
             return
         kinds = defaultdict(list)
@@ -352,7 +418,6 @@ class _Outcomes:
         for rows in kinds.values():
             # Core, not the ORM's bulk update: the same statement for a tenth of the CPU.
             db.session.execute(table.update().where(table.c.id == bindparam("delivery_id")), rows)
-        db.session.commit()
         self.pending = []
 
 
@@ -406,6 +471,8 @@ def _send_each(slots, statuses, users, composer, now, mailer, report: TickReport
         message = _build(slot, users.get(slot.user_id), statuses.get(slot.user_id), composer, now, out, report)
         if message is None:
             continue
+        if not out.attempting(slot, message["Message-ID"]):
+            continue
         try:
             mailer.send(message)
         except PermanentFailure as exc:
@@ -450,8 +517,12 @@ def _build(slot: Claimed, user: User | None, status, composer, now, out: _Outcom
         return None
 
 
-def tick(now: datetime | None = None, *, stop=None, worker: str | None = None) -> TickReport:
-    """Send every reminder that fell due up to `now` (default: the current time), once."""
+def tick(now: datetime | None = None, *, stop=None, worker: str | None = None, senders: int = 1) -> TickReport:
+    """Send every reminder that fell due up to `now` (default: the current time), once.
+
+    `senders` threads share the claimed batches, each over its own connection
+    to the mail server.
+    """
     now = now or utcnow()
     if now.tzinfo is None:
         raise ValueError("tick() needs an aware datetime")
@@ -460,16 +531,50 @@ def tick(now: datetime | None = None, *, stop=None, worker: str | None = None) -
     report = TickReport(now=now)
     record_due(now, report)
     expire(now, report)
+    batch = _setting("REMINDER_BATCH_SIZE")
+    if senders <= 1:
+        send_due(now, batch, worker, report, stop)
+        return report
+    app = current_app._get_current_object()
+    reports = [TickReport(now=now) for _ in range(senders)]
+    failures: list[BaseException] = []
+    threads = [threading.Thread(target=_sender, name=f"reminders-sender-{n}",
+                                args=(app, now, max(10, batch // senders), f"{worker}#{n}", reports[n], stop, failures))
+               for n in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for other in reports:
+        report.add(other)
+    if failures:
+        raise failures[0]
+    return report
+
+
+def send_due(now: datetime, batch: int, worker: str, report: TickReport, stop=None) -> None:
+    """Claim batches of due slots and send them over one connection, until none is left."""
     mailer = mailer_for(current_app.config)
     with mailer, emails.public_site():
         composer = emails.ReminderComposer(now)
         while stop is None or not stop.is_set():
-            slots = claim(now, _setting("REMINDER_BATCH_SIZE"), worker)
+            slots = claim(now, batch, worker)
             if not slots:
                 break
             if not send_claimed(slots, now, mailer, report, stop, composer):
                 break  # the server cannot be used: everything else waits for a later tick
-    return report
+
+
+def _sender(app, now, batch, worker, report, stop, failures) -> None:
+    """One sender thread: its own app context, database session and SMTP connection."""
+    with app.app_context():
+        try:
+            send_due(now, batch, worker, report, stop)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by tick() in the main thread
+            log.exception("reminders: sender %s failed", worker)
+            failures.append(exc)
+        finally:
+            db.session.remove()
 
 
 def next_wake(now: datetime) -> datetime:

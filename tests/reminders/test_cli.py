@@ -1,8 +1,10 @@
 """`flask reminders tick` and `flask reminders run`, in-process and as real processes."""
+import asyncio
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 from course.config import PROJECT_ROOT
 from tests.conftest import TEST_SECRET
+from tests.reminders.conftest import Recorder, SMTPServer
 
 FLASK = str(Path(sys.executable).with_name("flask"))
 
@@ -112,3 +115,70 @@ def test_run_stops_while_waiting(app):
     with app.app_context():
         run_forever(stop, echo=echo)
     assert time.monotonic() - started < 5
+
+
+def test_three_schedulers_with_several_senders_send_every_email_exactly_once(app, database_url, make_user,
+                                                                             smtp_server):
+    """Three `tick` processes at once, two senders each, small batches: every learner gets one email."""
+    ids = [make_user(timezone="Europe/Rome") for _ in range(60)]
+    env = env_for(database_url, smtp_server, REMINDER_BATCH_SIZE="10")
+    tick = [FLASK, "--app", "app", "reminders", "tick", "--senders", "2", "--now"]
+    subprocess.run(tick + ["2026-10-26T05:59:00Z"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
+    procs = [subprocess.Popen(tick + ["2026-10-26T06:00:00Z"], env=env, cwd=PROJECT_ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    recipients = sorted(m["To"].addresses[0].addr_spec for m in smtp_server.messages)
+    assert len(recipients) == len(set(recipients)) == len(ids)
+    assert sum(int(out.split(" sent,")[0].rsplit(" ", 1)[1]) for out, _ in outputs) == len(ids)
+    assert smtp_server.handler.sessions >= 2  # the senders' own connections (one sender may find nothing left)
+
+
+class HoldingRecorder(Recorder):
+    """Accepts `accept` messages, then holds the next DATA unanswered (the scheduler is killed meanwhile)."""
+
+    def __init__(self, accept: int):
+        super().__init__()
+        self.accept = accept
+        self.holding = threading.Event()
+        self.held = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if len(self.messages) == self.accept and not self.holding.is_set():
+            self.held = envelope.rcpt_tos[0]
+            self.holding.set()
+            await asyncio.sleep(3600)  # never answered: the client dies first
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_scheduler_killed_mid_batch_loses_nothing_and_doubles_nothing(app, database_url, make_user):
+    """SIGKILL while the mail server holds the 11th email: after the lease, the 19 emails never handed over
+    are sent once; the 11th (the server may have it) is recorded failed, never sent twice."""
+    users = {f"k{n}@example.com": make_user(email=f"k{n}@example.com", timezone="Europe/Rome") for n in range(30)}
+    handler = HoldingRecorder(accept=10)
+    server = SMTPServer(handler).start()
+    try:
+        env = env_for(database_url, server, REMINDER_BATCH_SIZE="100")
+        tick = [FLASK, "--app", "app", "reminders", "tick", "--now"]
+        subprocess.run(tick + ["2026-10-26T05:59:00Z"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
+        proc = subprocess.Popen(tick + ["2026-10-26T06:00:00Z"], env=env, cwd=PROJECT_ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert handler.holding.wait(timeout=120)
+        proc.kill()
+        proc.wait(timeout=30)
+        assert len(handler.messages) == 10
+        result = subprocess.run(tick + ["2026-10-26T06:16:00Z"], env=env, cwd=PROJECT_ROOT, capture_output=True,
+                                text=True, timeout=180)
+        assert result.returncode == 0, result.stderr
+        assert "19 sent, 0 to retry, 1 failed" in result.stdout
+    finally:
+        server.stop()
+    recipients = sorted(m["To"].addresses[0].addr_spec for m in handler.messages)
+    assert recipients == sorted(set(users) - {handler.held})
+    from sqlalchemy import text
+
+    from course.extensions import db
+
+    with app.app_context():
+        rows = dict(db.session.execute(text("SELECT user_id, status FROM reminder_deliveries")).all())
+    assert rows == {uid: ("failed" if email == handler.held else "sent") for email, uid in users.items()}

@@ -182,19 +182,66 @@ def test_a_server_that_stays_down_gives_up_after_the_window(app, make_user, smtp
     assert all(r.attempts >= 3 for r in rows)
 
 
-def test_interrupted_sends_are_never_sent_again(app, make_user, smtp_server):
-    uid = make_user(timezone="Europe/Rome")
+def _claim_then_die(app, uid, attempted: bool):
+    """A scheduler claims the slot and dies, before or after handing its email to the mail server."""
     run_tick(app, MONDAY_7_ROME - timedelta(minutes=1))
     with app.app_context():
         report = scheduler.TickReport(now=MONDAY_7_ROME)
         scheduler.record_due(MONDAY_7_ROME, report)
-        assert len(scheduler.claim(MONDAY_7_ROME, 10, "crashed-worker")) == 1  # ...and then the process died
+        [slot] = scheduler.claim(MONDAY_7_ROME, 10, "crashed-worker")
+        if attempted:
+            assert scheduler._Outcomes().attempting(slot, "<x@aula.test>")
+    # ...and then the process died.
+
+
+def test_a_claim_never_handed_to_the_mail_server_is_sent_once_after_its_lease(app, make_user, smtp_server):
+    uid = make_user(timezone="Europe/Rome", email="late@example.com")
+    _claim_then_die(app, uid, attempted=False)
+    report = run_tick(app, MONDAY_7_ROME + timedelta(minutes=5))  # the lease (15 minutes) holds
+    assert (report.sent, report.reclaimed) == (0, 0)
+    report = run_tick(app, MONDAY_7_ROME + timedelta(minutes=16))
+    assert (report.reclaimed, report.sent, report.failed) == (1, 1, 0)
+    [row] = deliveries(app, uid)
+    assert (row.status, row.attempts) == ("sent", 1)
+    assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == ["late@example.com"]
+    assert run_tick(app, MONDAY_7_ROME + timedelta(minutes=40)).sent == 0
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_claim_found_after_the_grace_window_is_recorded_missed(app, make_user, smtp_server):
+    uid = make_user(timezone="Europe/Rome")
+    _claim_then_die(app, uid, attempted=False)
+    report = run_tick(app, MONDAY_7_ROME + timedelta(hours=3))
+    assert (report.reclaimed, report.missed, report.sent) == (1, 1, 0)
+    [row] = deliveries(app, uid)
+    assert row.status == "missed"
+    assert smtp_server.messages == []
+
+
+def test_an_email_maybe_at_the_mail_server_is_never_sent_again(app, make_user, smtp_server):
+    uid = make_user(timezone="Europe/Rome")
+    _claim_then_die(app, uid, attempted=True)
     assert run_tick(app, MONDAY_7_ROME + timedelta(minutes=5)).sent == 0
     report = run_tick(app, MONDAY_7_ROME + timedelta(minutes=16))
-    assert report.failed == 1
+    assert (report.failed, report.reclaimed, report.sent) == (1, 0, 0)
     [row] = deliveries(app, uid)
     assert row.status == "failed" and "interrupted" in row.last_error
     assert smtp_server.messages == []
+
+
+def test_a_sender_whose_claim_was_taken_back_sends_nothing(app, make_user, smtp_server):
+    """A claim outlived its lease and another scheduler took it back: the first one must not send it."""
+    uid = make_user(timezone="Europe/Rome")
+    run_tick(app, MONDAY_7_ROME - timedelta(minutes=1))
+    with app.app_context():
+        scheduler.record_due(MONDAY_7_ROME, scheduler.TickReport(now=MONDAY_7_ROME))
+        [slot] = scheduler.claim(MONDAY_7_ROME, 10, "slow-worker")
+    assert run_tick(app, MONDAY_7_ROME + timedelta(minutes=16)).sent == 1
+    with app.app_context():
+        assert scheduler._Outcomes().attempting(slot, "<late@aula.test>") is False
+    [row] = deliveries(app, uid)
+    assert row.status == "sent"
+    assert len(smtp_server.messages) == 1
 
 
 def test_a_stop_request_gives_back_what_was_not_sent(app, make_user, smtp_server):
