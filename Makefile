@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 VENV_NEEDS  := py.ensurepip:python3-venv
 TEST_NEEDS  := chromium:chromium pdftoppm:poppler-utils
 PG_NEEDS    := /usr/lib/postgresql/*/bin/initdb:postgresql runuser:util-linux
-BENCH_NEEDS := wrk:wrk sqlite3:sqlite3 /usr/bin/time:time
+BENCH_NEEDS := wrk:wrk sqlite3:sqlite3 /usr/bin/time:time $(PG_NEEDS)
 need = $(eval need_out := $(shell PYTHON=$(PYTHON) scripts/need.sh $(1)))$(if $(need_out),$(error $(need_out)))
 
 run: install translations db

@@ -11,4 +11,5 @@ BENCHMARKS = {
     "export": ("bench.export", "CSV export of 1,000,000 learner-module rows", 280),
     "reminders": ("bench.reminders", "Reminders: one tick over 100,000 learners", 120),
     "startup": ("bench.startup", "Start-up: loading and validating the course", 200),
+    "senders": ("bench.senders", "Reminders: --senders N against a mail server taking 20 ms a message", 150),
 }

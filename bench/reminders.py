@@ -43,9 +43,9 @@ ZONES = ("Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Rome", "Euro
 class Sink:
     """aiosmtpd in its own process, counting what arrives."""
 
-    def __init__(self):
+    def __init__(self, delay_ms: int = 0):
         self.port = free_port()
-        self.process = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink", str(self.port)],
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink", str(self.port), str(delay_ms)],
                                         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline().strip()
         if line != "ready":

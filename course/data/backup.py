@@ -5,12 +5,12 @@ import tempfile
 from pathlib import Path
 
 
-def backup_sqlite(source: str, target: Path, pages_per_step: int = 1024) -> None:
+def backup_sqlite(source: str, target: Path) -> None:
     """Copy the database file `source` to `target` while others keep writing.
 
-    The copy is one consistent snapshot (the backup restarts by itself when a
-    writer changes a page it already copied), made beside the target, flushed,
-    then renamed into place; readable by its owner only.
+    The copy is one consistent snapshot (it is read in one read transaction),
+    made beside the target, checked, flushed, then renamed into place;
+    readable by its owner only.
     """
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
@@ -19,7 +19,9 @@ def backup_sqlite(source: str, target: Path, pages_per_step: int = 1024) -> None
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
         dst = sqlite3.connect(tmp)
         try:
-            src.backup(dst, pages=pages_per_step)
+            # In one step: a read transaction, which in WAL mode never blocks the writers (a copy in
+            # several steps would restart on every write and might never finish on a busy server).
+            src.backup(dst)
             # A backup of a WAL database is in WAL mode: make the copy one self-contained file.
             dst.execute("PRAGMA journal_mode=DELETE")
             check = dst.execute("PRAGMA quick_check").fetchone()[0]
