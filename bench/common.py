@@ -268,16 +268,17 @@ class Workspace:
     """A temporary folder with its own SQLite database, built by the
     project's migrations, and the settings to run the app against it."""
 
-    def __init__(self, name: str, content_dir: Path | None = None):
+    def __init__(self, name: str, content_dir: Path | None = None, database_url: str | None = None):
         base = os.environ.get("AULA_BENCH_TMP") or None
         self.root = Path(tempfile.mkdtemp(prefix=f"aula-bench-{name}-", dir=base))
         self.db_path = self.root / "aula.sqlite3"
         self.content_dir = Path(content_dir or PROJECT_ROOT / "content")
         self.outbox = self.root / "outbox"
+        self._database_url = database_url  # another database than the SQLite file (PostgreSQL)
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.db_path}"
+        return self._database_url or f"sqlite:///{self.db_path}"
 
     def config(self, **overrides) -> dict:
         config = {
@@ -330,6 +331,32 @@ class Workspace:
     def __exit__(self, *exc) -> None:
         if not os.environ.get("AULA_BENCH_KEEP"):
             self.cleanup()
+
+
+@contextlib.contextmanager
+def postgres_database(name: str):
+    """A database on a throw-away PostgreSQL server (scripts/pg_cluster.py); yields its URL,
+    or None when Debian's PostgreSQL is not installed."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pg_cluster", PROJECT_ROOT / "scripts" / "pg_cluster.py")
+    cluster = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cluster)
+    try:
+        cluster.bin_dir()
+    except SystemExit as exc:
+        log(f"PostgreSQL skipped: {exc}")
+        yield None
+        return
+    with cluster.cluster() as admin_url:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
 def password_hash(app) -> str:

@@ -12,12 +12,11 @@ the server.
 """
 from __future__ import annotations
 
-import importlib.util
 import threading
 import time
 from datetime import datetime, timezone
 
-from .common import PROJECT_ROOT, SCALE, Deadline, Figure, Result, Workspace, log, password_hash
+from .common import SCALE, Deadline, Figure, Result, Workspace, log, password_hash, postgres_database
 from .population import insert_learners
 from .reminders import Sink
 
@@ -26,13 +25,6 @@ SENDERS = (1, 2, 4, 8)
 SEND_SECONDS = 6
 DELAY_MS = 20
 NOW = datetime(2026, 11, 24, 7, 30, tzinfo=timezone.utc)  # 07:00 has just passed in London
-
-
-def pg_cluster():
-    spec = importlib.util.spec_from_file_location("pg_cluster", PROJECT_ROOT / "scripts" / "pg_cluster.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def rates(app, sink_port: int) -> dict[int, tuple[float, int]]:
@@ -105,41 +97,28 @@ def run(result: Result, deadline: Deadline) -> None:
         if deadline.left() < 60:
             result.notes.append("PostgreSQL skipped: not enough time left in the budget")
             return
-        try:
-            cluster = pg_cluster()
-            cluster.bin_dir()
-        except SystemExit as exc:
-            result.notes.append(f"PostgreSQL skipped: {exc}")
-            return
         archive = ws.root / "learners.jsonl.gz"
-        runner = app.test_cli_runner()
-        dumped = runner.invoke(args=["data", "dump", str(archive)])
+        dumped = app.test_cli_runner().invoke(args=["data", "dump", str(archive)])
         if dumped.exit_code:
             raise RuntimeError(dumped.output)
-        with cluster.cluster() as admin_url:
-            from sqlalchemy import create_engine, text
-            from sqlalchemy.engine import make_url
+        with postgres_database("aula_bench") as url:
+            if url is None:
+                result.notes.append("PostgreSQL skipped: Debian's postgresql is not installed")
+                return
+            with Workspace("senders-pg", database_url=url) as pg_ws:
+                pg = pg_ws.create_app()
+                runner = pg.test_cli_runner()
+                for args in (["db", "upgrade"], ["data", "load", str(archive)]):
+                    done = runner.invoke(args=args)
+                    if done.exit_code:
+                        raise RuntimeError(done.output)
+                sink = Sink(DELAY_MS)
+                try:
+                    measured = rates(pg, sink.port)
+                finally:
+                    received = sink.stop()
+                    from course.extensions import db
 
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text("CREATE DATABASE aula_bench"))
-            admin.dispose()
-            url = make_url(admin_url).set(database="aula_bench").render_as_string(hide_password=False)
-            pg_ws = Workspace("senders-pg")
-            pg = pg_ws.create_app(SQLALCHEMY_DATABASE_URI=url)
-            runner = pg.test_cli_runner()
-            for args in (["db", "upgrade"], ["data", "load", str(archive)]):
-                done = runner.invoke(args=args)
-                if done.exit_code:
-                    raise RuntimeError(done.output)
-            sink = Sink(DELAY_MS)
-            try:
-                measured = rates(pg, sink.port)
-            finally:
-                received = sink.stop()
-                from course.extensions import db
-
-                with pg.app_context():
-                    db.engine.dispose()
-                pg_ws.cleanup()
+                    with pg.app_context():
+                        db.engine.dispose()
             record(result, "PostgreSQL", measured, received)

@@ -1,6 +1,8 @@
 """2. Concurrent learners completing lessons and submitting quizzes against
-SQLite in WAL mode, through the app's own functions: writes per second, and
-proof that none failed or was lost (rows counted straight from the file).
+SQLite in WAL mode, then the same against PostgreSQL (a throw-away server,
+scripts/pg_cluster.py) side by side, through the app's own functions: writes
+per second, and proof that none failed or was lost (rows counted straight
+from the database, with a connection of its own).
 
 Each learner goes through the whole course as the views would make them:
 every lesson completed (course.learn.progress.set_lesson_complete), every
@@ -18,13 +20,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
-import sqlite3
 import threading
 import time
 import traceback
 from collections import Counter
 
-from .common import PASSWORD, Deadline, Figure, Result, Workspace, log, percentile
+from .common import PASSWORD, Deadline, Figure, Result, Workspace, log, percentile, postgres_database
 
 SERIAL = "one learner at a time"
 STRESS = "16 learners at once (4 processes x 4 threads)"
@@ -260,24 +261,28 @@ def scenario(ws: Workspace, learners: list, processes: int, threads: int, deadli
 
 
 def count_rows(ws: Workspace, user_ids: list[int]) -> dict:
-    """What is really in the file, read with the sqlite3 module (not the app)."""
-    marks = ",".join("?" * len(user_ids))
-    conn = sqlite3.connect(ws.db_path)
+    """What is really in the database, read with a new connection (not the app's)."""
+    from sqlalchemy import bindparam, create_engine, text
+
+    engine = create_engine(ws.database_url)
     try:
-        def one(sql):
-            return conn.execute(sql.replace("{ids}", marks), user_ids).fetchone()[0]
-        return {
-            "lessons": one("SELECT COUNT(*) FROM lesson_progress WHERE completed_at IS NOT NULL AND user_id IN ({ids})"),
-            "quiz_attempts": one("SELECT COUNT(*) FROM quiz_attempts WHERE user_id IN ({ids})"),
-            "quiz_answers": one("SELECT COUNT(*) FROM quiz_answers a JOIN quiz_attempts t ON t.id = a.attempt_id "
-                                "WHERE t.user_id IN ({ids})"),
-            "reflection_answers": one("SELECT COUNT(*) FROM reflection_answers WHERE user_id IN ({ids})"),
-            "module_completions": one("SELECT COUNT(*) FROM module_completions WHERE user_id IN ({ids})"),
-            "courses_completed": one("SELECT COUNT(*) FROM users WHERE course_completed_at IS NOT NULL AND id IN ({ids})"),
-            "journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0],
-        }
+        with engine.connect() as conn:
+            def one(sql):
+                return conn.execute(text(sql).bindparams(bindparam("ids", expanding=True)), {"ids": user_ids}).scalar()
+            rows = {
+                "lessons": one("SELECT COUNT(*) FROM lesson_progress WHERE completed_at IS NOT NULL AND user_id IN :ids"),
+                "quiz_attempts": one("SELECT COUNT(*) FROM quiz_attempts WHERE user_id IN :ids"),
+                "quiz_answers": one("SELECT COUNT(*) FROM quiz_answers a JOIN quiz_attempts t ON t.id = a.attempt_id "
+                                    "WHERE t.user_id IN :ids"),
+                "reflection_answers": one("SELECT COUNT(*) FROM reflection_answers WHERE user_id IN :ids"),
+                "module_completions": one("SELECT COUNT(*) FROM module_completions WHERE user_id IN :ids"),
+                "courses_completed": one("SELECT COUNT(*) FROM users WHERE course_completed_at IS NOT NULL AND id IN :ids"),
+            }
+            if engine.dialect.name == "sqlite":
+                rows["journal_mode"] = conn.execute(text("PRAGMA journal_mode")).scalar()
+            return rows
     finally:
-        conn.close()
+        engine.dispose()
 
 
 def check(run: dict, rows: dict, modules: int) -> tuple[int, int, list[str]]:
@@ -322,30 +327,45 @@ def _rows_table(run: dict, rows: dict, modules: int) -> list[dict]:
 
 
 def run(result: Result, deadline: Deadline) -> None:
+    """SQLite, then the same on PostgreSQL (a throw-away server), side by side."""
+    sqlite_part = Deadline(min(90.0, deadline.left() / 2))
     with Workspace("writes") as ws:
-        ws.migrate()
-        app = ws.create_app()
-        with app.app_context():
-            from course.content import get_content
-            view = get_content().course("en")
-            modules = len(view.modules)
-            lessons = sum(len(m.published_lessons()) for m in view.modules)
-        try:
-            import course.activities.quizzes  # noqa: F401
-            result.details["quiz_path"] = "course.activities (record_attempt, after_quiz, save_answers)"
-        except ImportError:
-            result.details["quiz_path"] = "QuizAttempt rows (the activities area has not landed)"
-        result.details["course"] = f"{modules} modules, {lessons} lessons per learner"
+        run_on(result, ws, sqlite_part, "SQLite")
+    if deadline.left() < 90:
+        result.notes.append("PostgreSQL skipped: not enough time left in the budget")
+        return
+    with postgres_database("aula_writes") as url:
+        if url is None:
+            result.notes.append("PostgreSQL skipped: Debian's postgresql is not installed")
+            return
+        with Workspace("writes-pg", database_url=url) as ws:
+            run_on(result, ws, Deadline(deadline.left() - 5), "PostgreSQL")
 
-        runs = {}
-        for index, (name, (processes, threads, learners)) in enumerate(SCENARIOS.items()):
-            people = _make_learners(ws, learners, f"scenario{index}-")
-            log(f"{name}: {learners} learners, {processes} process(es) x {threads} thread(s)")
-            share = Deadline(max(20.0, min(deadline.left() - 10, deadline.seconds * SHARE[name])))
-            done = scenario(ws, people, processes, threads, share)
-            done["rows"] = count_rows(ws, [u for u, _ in people])
-            runs[name] = done
-            log(f"{name}: {done['ops']} writes in {done['elapsed']:.1f} s = {done['rate']:.1f} writes/s")
+
+def run_on(result: Result, ws: Workspace, deadline: Deadline, label: str) -> None:
+    ws.migrate()
+    app = ws.create_app()
+    with app.app_context():
+        from course.content import get_content
+        view = get_content().course("en")
+        modules = len(view.modules)
+        lessons = sum(len(m.published_lessons()) for m in view.modules)
+    try:
+        import course.activities.quizzes  # noqa: F401
+        result.details["quiz_path"] = "course.activities (record_attempt, after_quiz, save_answers)"
+    except ImportError:
+        result.details["quiz_path"] = "QuizAttempt rows (the activities area has not landed)"
+    result.details["course"] = f"{modules} modules, {lessons} lessons per learner"
+
+    runs = {}
+    for index, (name, (processes, threads, learners)) in enumerate(SCENARIOS.items()):
+        people = _make_learners(ws, learners, f"scenario{index}-")
+        log(f"{name}: {learners} learners, {processes} process(es) x {threads} thread(s)")
+        share = Deadline(max(20.0, min(deadline.left() - 10, deadline.seconds * SHARE[name])))
+        done = scenario(ws, people, processes, threads, share)
+        done["rows"] = count_rows(ws, [u for u, _ in people])
+        runs[name] = done
+        log(f"{name}: {done['ops']} writes in {done['elapsed']:.1f} s = {done['rate']:.1f} writes/s")
 
     serial = runs[SERIAL]
     failed = lost = 0
@@ -353,7 +373,7 @@ def run(result: Result, deadline: Deadline) -> None:
     for name, done in runs.items():
         f, l, p = check(done, done["rows"], modules)
         failed, lost = failed + f, lost + l
-        problems += [f"{name}: {text}" for text in p]
+        problems += [f"{label}, {name}: {text}" for text in p]
         if done["tally"].get("learners_done", 0) < done["learners"]:
             result.notes.append(f"{name}: only {done['tally'].get('learners_done', 0)} of {done['learners']} "
                                 "learners finished within the time budget")
@@ -363,28 +383,29 @@ def run(result: Result, deadline: Deadline) -> None:
     for name, done in runs.items():
         if name == SERIAL:
             continue
-        result.add(Figure(f"writes per second, {name}", done["rate"], "writes/s", "one learner at a time",
+        result.add(Figure(f"{label}: writes per second, {name}", done["rate"], "writes/s", "one learner at a time",
                           serial["rate"], "higher"))
-    result.add(Figure("failed writes (all scenarios)", failed, "", better="lower", target="zero", met=failed == 0))
-    result.add(Figure("lost writes: stored but not in the file (all scenarios)", lost, "", better="lower",
+    result.add(Figure(f"{label}: failed writes (all scenarios)", failed, "", better="lower", target="zero", met=failed == 0))
+    result.add(Figure(f"{label}: lost writes: stored but not in the database (all scenarios)", lost, "", better="lower",
                       target="zero", met=lost == 0))
     serial_lat = [v for k, vs in serial["latencies"].items() if not k.startswith("_") for v in vs]
     for name, done in runs.items():
         if name == SERIAL:
             continue
         lat = [v for k, vs in done["latencies"].items() if not k.startswith("_") for v in vs]
-        result.add(Figure(f"p99 latency of one write, {name}", percentile(lat, 0.99), "ms",
+        result.add(Figure(f"{label}: p99 latency of one write, {name}", percentile(lat, 0.99), "ms",
                           "one learner at a time", percentile(serial_lat, 0.99), "lower"))
-    result.details["journal_mode"] = serial["rows"]["journal_mode"]
-    result.details["scenarios"] = [
+    if "journal_mode" in serial["rows"]:
+        result.details["journal_mode"] = serial["rows"]["journal_mode"]
+    result.details[f"{label}: scenarios"] = [
         {"scenario": name, "processes x threads": f"{d['processes']} x {d['threads']}", "learners": d["learners"],
          "finished": d["tally"].get("learners_done", 0), "writes": d["ops"], "seconds": round(d["elapsed"], 1),
          "writes/s": round(d["rate"], 1)}
         for name, d in runs.items()
     ]
     stress = runs[STRESS]
-    result.details[f"rows in the file after '{STRESS}'"] = _rows_table(stress, stress["rows"], modules)
-    result.details[f"latency by write, '{STRESS}'"] = [
+    result.details[f"{label}: rows in the database after '{STRESS}'"] = _rows_table(stress, stress["rows"], modules)
+    result.details[f"{label}: latency by write, '{STRESS}'"] = [
         {"write": kind, "count": len(values), "p50_ms": round(percentile(values, 0.5), 1),
          "p99_ms": round(percentile(values, 0.99), 1)}
         for kind, values in sorted(stress["latencies"].items()) if not kind.startswith("_")

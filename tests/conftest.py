@@ -50,9 +50,9 @@ def make_app(database: Path | str, **overrides):
 @pytest.fixture
 def database_url(migrated_db, database_store) -> str:
     """This test's own fresh copy of the migrated database."""
-    url = database_store.clone(migrated_db)
+    url = database_store.fresh(migrated_db)
     yield url
-    database_store.drop(url)
+    database_store.release(url)
 
 
 @pytest.fixture

@@ -39,6 +39,12 @@ class SQLiteDatabases:
     def __init__(self, folder: Path):
         self.folder = folder
 
+    def fresh(self, template: str) -> str:
+        return self.clone(template)
+
+    def release(self, url: str) -> None:
+        self.drop(url)
+
     def empty(self) -> str:
         return f"sqlite:///{self.folder / (uuid.uuid4().hex + '.sqlite3')}"
 
@@ -56,10 +62,37 @@ class SQLiteDatabases:
 
 
 class PostgresDatabases:
-    """Databases on the server of TEST_DATABASE_URL, created and dropped by name."""
+    """Databases on the server of TEST_DATABASE_URL, created and dropped by name.
+
+    A test's fresh database is not a new database each time (CREATE and DROP
+    DATABASE write a whole database to the WAL and checkpoint): one copy of
+    the template per session is emptied after each test instead, its id
+    sequences restarted, so each test sees what a new copy would hold.
+    """
 
     def __init__(self, folder: Path):
         self.admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+        self.reusable: str | None = None
+
+    def fresh(self, template: str) -> str:
+        if self.reusable is None:
+            self.reusable = self.clone(template)
+        return self.reusable
+
+    def release(self, url: str) -> None:
+        from course.extensions import db
+
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                # Connections the test's apps left in their pools (pool_pre_ping reconnects them).
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+                names = ", ".join(table.name for table in db.metadata.sorted_tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        finally:
+            engine.dispose()
 
     def _create(self, sql: str) -> str:
         name = "aula_" + uuid.uuid4().hex[:16]

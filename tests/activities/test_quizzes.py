@@ -193,7 +193,7 @@ def test_self_assessed_answers_wait_for_the_learners_verdict(client, learner, co
     assert f"({total - 1} of {total} right)" in page
     assert str(render(text_q.model_answer)) in page  # shown after submitting
     assert "Did your answer say the same as the model answer?" in page
-    assert db_rows("SELECT count(*) FROM quiz_answers WHERE self_assessed = 1 AND correct IS NULL") == 1
+    assert db_rows("SELECT count(*) FROM quiz_answers WHERE self_assessed = TRUE AND correct IS NULL") == 1
     response = client.post(location + "/verdict", data={"question_id": text_q.id, "verdict": "right"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"#q-{text_q.id}")
     page = client.get(location).get_data(as_text=True)
