@@ -26,7 +26,7 @@ def cli(url):
 def value_for(column, n: int):
     """A value of the column's type for row n: odd text, microseconds, floats that do not round."""
     if column.foreign_keys:
-        return 1
+        return n  # the parent table's row n (every table gets rows 1, 2, 3)
     kind = column.type
     if isinstance(kind, UTCDateTime):
         return datetime(2026, 3, 29, 1, 59, 59, 123456 + n, tzinfo=timezone.utc)
