@@ -84,12 +84,14 @@ def _chunks(lines: Iterable[str], head: str = "", tail: str = "") -> Iterator[st
 
 def _csv_cells(row) -> tuple:
     (learner_id, name, email, lang, zone, registered, module_id, title, lessons_done, lessons_total,
-     activities_done, activities_total, best, attempts, passed, started, completed, course_completed) = row[:18]
+     activities_done, activities_total, best, attempts, passed, started, completed, course_completed,
+     certificate_id, certificate_issued) = row[:20]
     best = score(best)
     return (learner_id, spreadsheet_safe(name), spreadsheet_safe(email), lang, spreadsheet_safe(zone),
             iso(registered), module_id, spreadsheet_safe(title), lessons_done, lessons_total,
             activities_done, activities_total, "" if best is None else best, attempts,
-            "true" if passed else "false", iso(started), iso(completed), iso(course_completed))
+            "true" if passed else "false", iso(started), iso(completed), iso(course_completed),
+            certificate_id or "", iso(certificate_issued))
 
 
 def csv_chunks(rows: Iterable) -> Iterator[str]:
@@ -119,7 +121,8 @@ def csv_chunks(rows: Iterable) -> Iterator[str]:
 def record_dict(row) -> dict:
     """One record with typed values: numbers, booleans, ISO 8601 UTC times or null."""
     (learner_id, name, email, lang, zone, registered, module_id, title, lessons_done, lessons_total,
-     activities_done, activities_total, best, attempts, passed, started, completed, course_completed) = row[:18]
+     activities_done, activities_total, best, attempts, passed, started, completed, course_completed,
+     certificate_id, certificate_issued) = row[:20]
     return {
         "learner_id": learner_id, "name": name, "email": email, "language": lang, "time_zone": zone,
         "registered_at": iso(registered), "module_id": module_id, "module_title": title,
@@ -128,6 +131,7 @@ def record_dict(row) -> dict:
         "quiz_best_score": score(best), "quiz_attempts": attempts, "quiz_passed": bool(passed),
         "module_started_at": iso(started), "module_completed_at": iso(completed),
         "course_completed_at": iso(course_completed),
+        "certificate_id": certificate_id, "certificate_issued_at": iso(certificate_issued),
     }
 
 
@@ -148,7 +152,11 @@ VERBS = {
                "display": {"en": "passed", "it": "ha superato", "es": "aprobó", "pl": "zaliczył(a)"}},
     "failed": {"id": "http://adlnet.gov/expapi/verbs/failed",
                "display": {"en": "failed", "it": "non ha superato", "es": "no aprobó", "pl": "nie zaliczył(a)"}},
+    "earned": {"id": "http://id.tincanapi.com/verb/earned",
+               "display": {"en": "earned", "it": "ha ottenuto", "es": "obtuvo", "pl": "uzyskał(a)"}},
 }
+#: The result extension (an IRI under BASE_URL) that carries the certificate of an `earned` statement.
+CERTIFICATE_EXTENSION = "{base}/xapi/extensions/certificate"
 ACTIVITY_TYPES = {
     "course": "http://adlnet.gov/expapi/activities/course",
     "module": "http://adlnet.gov/expapi/activities/module",
@@ -192,7 +200,8 @@ class XapiCatalogue:
     def statements(self, row) -> list[dict]:
         """The statements one record makes: completed, and passed or failed."""
         (learner_id, _name, _email, lang, _zone, _registered, module_id, _title, _ld, _lt, _ad, _at,
-         best, attempts, passed, _started, completed, _course_completed, passed_at, last_attempt_at) = row[:20]
+         best, attempts, passed, _started, completed, _course_completed, _certificate_id, _certificate_issued,
+         passed_at, last_attempt_at) = row[:22]
         if module_id not in self.modules:
             return []
         actor = {"objectType": "Agent", "account": {"homePage": self.base_url, "name": str(learner_id)}}
@@ -216,6 +225,22 @@ class XapiCatalogue:
                                        lang, [self.modules[module_id]], passed_at if passed else last_attempt_at,
                                        grouping=[self.course]))
         return out
+
+    def earned(self, row) -> dict | None:
+        """The learner earned the course's certificate (once per learner, with the certificate
+        as the result's extension), or None without a (valid) certificate."""
+        learner_id, lang, certificate_id, issued = row[0], row[3], row[18], row[19]
+        if not certificate_id:
+            return None
+        actor = {"objectType": "Agent", "account": {"homePage": self.base_url, "name": str(learner_id)}}
+        result = {"completion": True, "success": True, "extensions": {CERTIFICATE_EXTENSION.format(base=self.base_url): {
+            "id": certificate_id,
+            "url": f"{self.base_url}/verify/{certificate_id}",
+            "issued_at": iso(issued),
+        }}}
+        statement = self._statement(learner_id, "course", "earned", actor, self.course, result, lang, [], issued)
+        del statement["context"]["contextActivities"]
+        return statement
 
     def _statement(self, learner_id, module_id, verb, actor, obj, result, lang, parents, when, grouping=None):
         context = {"platform": "Aula", "contextActivities": {"parent": [_ref(a) for a in parents]}}
@@ -245,9 +270,15 @@ def xapi_chunks(rows: Iterable, catalogue: XapiCatalogue) -> Iterator[str]:
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
     def lines():
-        first = True
+        first, learner = True, None
         for row in rows:
-            for statement in catalogue.statements(row):
+            statements = catalogue.statements(row)
+            if row[0] != learner:  # rows come learner by learner: one `earned` each
+                learner = row[0]
+                earned = catalogue.earned(row)
+                if earned is not None:
+                    statements.append(earned)
+            for statement in statements:
                 yield ("\n" if first else ",\n") + dumps(statement)
                 first = False
 

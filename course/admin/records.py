@@ -14,7 +14,7 @@ from sqlalchemy.types import TypeDecorator
 from ..content import Content
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..models import LessonProgress, ModuleCompletion, QuizAttempt, ReflectionAnswer, User
+from ..models import Certificate, LessonProgress, ModuleCompletion, QuizAttempt, ReflectionAnswer, User
 from .filters import Filters
 
 #: The documented columns of a record, in order (see README, "Completion records").
@@ -23,6 +23,7 @@ COLUMNS = (
     "module_id", "module_title", "lessons_completed", "lessons_total",
     "activities_completed", "activities_total", "quiz_best_score", "quiz_attempts",
     "quiz_passed", "module_started_at", "module_completed_at", "course_completed_at",
+    "certificate_id", "certificate_issued_at",
 )
 #: Two more values each row carries, for the xAPI statements' timestamps.
 EXTRA = ("quiz_passed_at", "quiz_last_attempt_at")
@@ -153,6 +154,7 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
 
     mc = ModuleCompletion
     u = User
+    cert = Certificate
     title = case(*[(u.lang == lang, modules.c[f"title_{lang}"]) for lang in LANGUAGES if lang != "en"],
                  else_=modules.c.title_en)
     opened, first_quiz = lessons.c.opened_at, quizzes.c.first_at
@@ -176,6 +178,8 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
         when(started, "module_started_at"),
         when(mc.completed_at, "module_completed_at"),
         when(u.course_completed_at, "course_completed_at"),
+        cert.public_id.label("certificate_id"),
+        when(cert.issued_at, "certificate_issued_at"),
         when(quizzes.c.passed_at, "quiz_passed_at"),
         when(quizzes.c.last_at, "quiz_last_attempt_at"),
     )
@@ -186,6 +190,8 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
         .outerjoin(lessons, pair)
         .outerjoin(quizzes, and_(u.id == quizzes.c.user_id, modules.c.module_id == quizzes.c.module_id))
         .outerjoin(reflections, and_(u.id == reflections.c.user_id, modules.c.module_id == reflections.c.module_id))
+        # The learner's certificate, unless it was revoked.
+        .outerjoin(cert.__table__, and_(cert.user_id == u.id, cert.revoked_at.is_(None)))
     )
     completion = and_(u.id == mc.user_id, modules.c.module_id == mc.module_id)
     if filters.by_completion:

@@ -17,11 +17,17 @@ from ..web import add_menu_item
 
 
 def init_app(app: Flask) -> None:
-    from . import views
+    from . import admin, views
+    from ..admin import audit
 
     # The Open Badges signing key: made once, kept beside the secret key (keys.py).
     app.config.setdefault("CERTIFICATE_KEY_FILE", os.path.join(app.instance_path, "certificate-signing-key.pem"))
     app.register_blueprint(views.bp)
     app.register_blueprint(views.public_bp)
+    app.register_blueprint(admin.bp)
+    for action, label in admin.AUDIT_ACTIONS.items():
+        audit.ACTIONS.setdefault(action, label)
+    app.jinja_env.globals.update(admin_certificate=admin.admin_certificate,
+                                 certificate_holders_for=admin.holders_of)
     add_menu_item(app, "certificates.mine", _l("My certificate"), roles=("learner",))
     course_completed.connect(views.on_course_completed)

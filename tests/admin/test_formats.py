@@ -23,6 +23,7 @@ def row(**values):
         "lessons_total": 5, "activities_completed": 1, "activities_total": 2, "quiz_best_score": 87.5,
         "quiz_attempts": 2, "quiz_passed": 1, "module_started_at": at("2026-02-01 10:00"),
         "module_completed_at": at("2026-02-03 11:00"), "course_completed_at": None,
+        "certificate_id": None, "certificate_issued_at": None,
         "quiz_passed_at": at("2026-02-03 10:59:30.25"), "quiz_last_attempt_at": at("2026-02-03 10:59:30.25"),
     }
     base.update(values)

@@ -85,3 +85,26 @@ def test_todo_and_unknown_pages(page: Page, live_server, screenshots):
     page.get_by_role("button", name=live_server.tr("es", "Check")).click()
     expect(page.locator("#certificate-id-error")).to_be_visible()
     assert_accessible(page, "certificate id form with an error")
+
+
+@pytest.mark.e2e
+def test_an_administrator_revokes_and_reinstates(page: Page, live_server, screenshots):
+    email, public_id = _finish(live_server, "it", "Mallory Rossi")
+    admin = live_server.make_user(role="admin", lang="en", name="Ada Admin")
+    sign_in(page, live_server, admin, "en")
+    page.goto("/en/admin/learners")
+    row = page.locator("tr", has_text="Mallory Rossi")
+    expect(row.locator(".badge.done", has_text=live_server.tr("en", "Holder"))).to_be_visible()
+    row.get_by_role("link", name="Mallory Rossi").click()
+    expect(page.get_by_role("heading", level=2, name="Certificate", exact=True)).to_be_visible()
+    assert_accessible(page, "learner's admin page with a certificate")
+    page.get_by_role("button", name="Revoke the certificate").click()
+    expect(page.locator("#reason-error")).to_be_visible()       # a reason is required
+    assert_accessible(page, "revoke form with an error")
+    page.get_by_label("Reason").fill("Answers copied from another learner")
+    page.get_by_role("button", name="Revoke the certificate").click()
+    expect(page.locator(".flash-success")).to_contain_text("Mallory Rossi")
+    screenshot(page, "certificate-admin-revoked-1280")
+    page.goto(f"/it/verify/{public_id}")
+    expect(page.locator(".verify-status.revoked")).to_contain_text(live_server.tr("it", "Revoked"))
+    assert_accessible(page, "revoked certificate's verification page")
