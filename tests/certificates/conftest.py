@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.activities.conftest import course  # noqa: F401  (the course(lang) fixture)
+
 from course.content import get_content
 from course.extensions import db
 from course.learn import progress
@@ -69,12 +71,3 @@ def finished(app, make_user, auth):
 def course_modules(app) -> list[str]:
     with app.app_context():
         return [m.id for m in get_content().course("en").modules]
-
-
-@pytest.fixture
-def course(app):
-    """course(lang) -> the loaded CourseView."""
-    def view(lang="en"):
-        with app.app_context():
-            return get_content().course(lang)
-    return view
