@@ -5,6 +5,10 @@ from its catalogue in the page's language. Flask-WTF loads that catalogue
 from disk again on every request that builds a form (each field's label is
 translated as the form is built); here it is loaded once per language and
 kept.
+
+The CSRF token's hidden input is rendered without an `id`: a page with
+several forms (an admin's learner page has two) would otherwise repeat
+`id="csrf_token"`, which HTML forbids; nothing refers to it by id.
 """
 from functools import lru_cache
 
@@ -23,3 +27,9 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return wtforms_catalogue(str(get_locale()))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        token = getattr(self, self.meta.csrf_field_name, None) if self.meta.csrf else None
+        if token is not None:
+            token.id = False  # WTForms leaves out an attribute whose value is False

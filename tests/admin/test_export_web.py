@@ -19,7 +19,15 @@ def test_the_export_page_offers_the_filters_and_three_formats(client, admin):
                     'value="csv"', 'value="jsonl"', 'value="xapi"'):
         assert control in page
     assert 'method="get"' in page
-    assert 'type="date"' in page
+    assert page.count('type="date"') == 2 and "placeholder" not in page  # a date input takes no placeholder
+
+
+def test_a_mistyped_day_stays_in_a_text_box_beside_its_error(client, admin):
+    """A date input may only hold YYYY-MM-DD: what the admin typed is kept in a text box to correct."""
+    page = client.get("/en/admin/export?format=csv&since=31/12/2026&until=2026-12-31").get_data(as_text=True)
+    assert '<input aria-describedby="since-help since-error" aria-invalid="true" id="since" name="since" ' \
+           'type="text" value="31/12/2026">' in page
+    assert 'id="until" name="until" type="date" value="2026-12-31">' in page
 
 
 @pytest.mark.parametrize("fmt, media_type, suffix", [

@@ -123,6 +123,8 @@ def test_role_and_status_forms_need_a_csrf_token(db_path, tmp_path, make_user):
     assert client.post(f"/en/admin/learners/{ada}/status", data={"action": "deactivate"}).status_code == 400
     page = client.get(f"/en/admin/learners/{ada}").get_data(as_text=True)
     token = csrf_token_from(page)
+    # Role, access and sign-out forms each carry the token; ids stay unique (none on a token).
+    assert page.count('name="csrf_token"') == 3 and 'id="csrf_token"' not in page
     assert client.post(f"/en/admin/learners/{ada}/role", data={"role": "admin", "csrf_token": token}).status_code == 302
     with app.app_context():
         from course.extensions import db
