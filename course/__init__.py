@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     from . import activities, admin, assets, authoring, certificates, content_runtime, data, errors, i18n_cli, pagecache, reminders, web
+    from . import page_meta
     from .auth import cli as auth_cli
     from .auth.views import bp as auth_bp
     from .learn.views import bp as learn_bp, root_bp
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     content_runtime.init_app(app)
     pagecache.init_app(app)
     web.init_app(app)
+    page_meta.init_app(app)
     errors.init_app(app)
     app.register_blueprint(root_bp)
     app.register_blueprint(auth_bp)
