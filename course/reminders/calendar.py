@@ -6,6 +6,7 @@ import icalendar
 from flask_babel import force_locale, gettext as _
 
 from .schedule import wall_clock, zone
+from .vtimezone import vtimezone
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 EVENT_MINUTES = 30
@@ -63,6 +64,5 @@ def build_feed(user, schedules, *, host: str, url: str, now: datetime) -> bytes:
         event.add_component(alarm)
         cal.add_component(event)
     if tz.key != "UTC":
-        cal.add_missing_timezones(first_date=first_date - timedelta(days=1),
-                                  last_date=date(now.year + 10, 1, 1))
+        cal.add_component(vtimezone(tz, first_date.year - 1, now.year + 10))
     return cal.to_ical()
