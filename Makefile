@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-quick test-postgres need-test need-postgres need-bench install translations messages db validate bench clean
+.PHONY: run test test-quick test-postgres audit tools need-test need-postgres need-bench install translations messages db validate bench clean
 
 # System tools (CHECK:DEBIAN_PACKAGE, see scripts/need.sh): installed with apt-get when
 # make runs as root, else make stops with one line naming the packages. Add yours here.
@@ -13,13 +13,31 @@ VENV_NEEDS  := py.ensurepip:python3-venv
 TEST_NEEDS  := chromium:chromium pdftoppm:poppler-utils
 PG_NEEDS    := /usr/lib/postgresql/*/bin/initdb:postgresql runuser:util-linux
 BENCH_NEEDS := wrk:wrk sqlite3:sqlite3 /usr/bin/time:time $(PG_NEEDS)
+# The real clients of tests/clients (README "Real clients"): Java runs the Nu Html Checker.
+TEST_NEEDS  += java:default-jre-headless node:nodejs npm:npm spamassassin:spamassassin
 need = $(eval need_out := $(shell PYTHON=$(PYTHON) scripts/need.sh $(1)))$(if $(need_out),$(error $(need_out)))
 
 run: install translations db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: need-test install translations
-	$(BIN)/pytest
+test: need-test install translations tools
+	$(BIN)/pytest -m "not audit"
+
+# Lighthouse on the main pages, mobile and desktop (about 15 s a page): .ci/run runs it too.
+audit: need-test install translations tools
+	$(BIN)/pytest -m audit
+
+# The npm clients (vnu-jar, ical.js, Lighthouse), pinned by tests/clients/node/package-lock.json,
+# installed into .tools/ and kept between runs.
+TOOLS := .tools
+tools: $(TOOLS)/.installed
+
+$(TOOLS)/.installed: tests/clients/node/package.json tests/clients/node/package-lock.json
+	@:$(call need,$(TEST_NEEDS))
+	mkdir -p $(TOOLS)
+	cp tests/clients/node/package.json tests/clients/node/package-lock.json $(TOOLS)/
+	cd $(TOOLS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 need-test:
 	@:$(call need,$(TEST_NEEDS))
@@ -72,4 +90,4 @@ need-bench:
 	@:$(call need,$(BENCH_NEEDS))
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) $(TOOLS) *.egg-info .pytest_cache

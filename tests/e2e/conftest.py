@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from course import create_app
 from course.config import PROJECT_ROOT
+from tests.clients.pages import record_pages
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
@@ -33,6 +34,12 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     }
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked `last` check what all the others left (the pages they visited): they run last."""
+    last = [item for item in items if item.get_closest_marker("last")]
+    items[:] = [item for item in items if not item.get_closest_marker("last")] + last
 
 
 @dataclass
@@ -120,6 +127,7 @@ def live_server(migrated_db, database_store, tmp_path_factory):
         # Cheap password hashing (as in tests/conftest.py): dozens of accounts are made per run.
         "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
+    record_pages(app)  # for the Nu Html Checker (test_html_validity.py)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()

@@ -1,0 +1,1 @@
+"""Third-party clients run over what Aula emits (see the README: "Real clients")."""
