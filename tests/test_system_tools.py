@@ -50,12 +50,12 @@ def test_missing_tools_give_one_line_naming_each_package_once(bare_path):
                              "(or run make as root, which installs them)\n")
 
 
-def test_make_test_stops_at_once_with_one_line_when_chromium_and_poppler_are_missing(bare_path):
+def test_make_test_stops_at_once_with_one_line_when_its_system_tools_are_missing(bare_path):
     result = subprocess.run(as_a_user(["env", f"PATH={bare_path}", "make", "--no-print-directory", "test"]),
                             capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert ("missing system package(s): chromium poppler-utils; install with: "
-            "sudo apt-get install chromium poppler-utils") in lines[0]
+    packages = "chromium poppler-utils default-jre-headless nodejs npm spamassassin"
+    assert f"missing system package(s): {packages}; install with: sudo apt-get install {packages}" in lines[0]
