@@ -1,9 +1,12 @@
 """Translated error pages, never a traceback."""
-from flask import Flask, g, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from .extensions import db
 from .i18n import LANGUAGES, preferred_language
+
+PLAIN_500 = "Something went wrong on our side. Please try again in a moment.\n"
 
 
 def _guess_lang() -> None:
@@ -46,4 +49,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(_e):
-        return _page(500, _("Something went wrong"), _("Sorry, something went wrong on our side. Please try again in a moment."))
+        # The failed request may have left the session mid-transaction (a
+        # failed flush): roll it back so the page can read the signed-in user.
+        db.session.rollback()
+        try:
+            return _page(500, _("Something went wrong"),
+                         _("Sorry, something went wrong on our side. Please try again in a moment."))
+        except Exception:  # the page itself cannot be built (e.g. the database is gone)
+            app.logger.exception("the error page could not be rendered")
+            return Response(PLAIN_500, status=500, mimetype="text/plain")

@@ -1,7 +1,7 @@
 """What every page shares: the language in the URL, template helpers and
 security headers."""
 from datetime import datetime, timezone, tzinfo
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, abort, g, request, url_for
@@ -49,9 +49,19 @@ def switch_language_url(lang: str) -> str:
         return url_for("learn.home", lang=lang)
     args = dict(request.view_args or {})
     args["lang"] = lang
-    if request.method == "GET":
-        args.update({k: v for k, v in request.args.items() if k not in args})
-    return url_for(request.endpoint, **args)
+    query = request.args.items(multi=True) if request.method == "GET" else ()
+    return url_with_query(request.endpoint, args, query)
+
+
+def url_with_query(endpoint: str, values: dict, query) -> str:
+    """url_for(endpoint, **values), then `query` (pairs) as the query string.
+
+    The query never goes through url_for's keywords: a visitor's `_external`,
+    `_scheme`, `_method` or `_anchor` stays an ordinary query value.
+    """
+    url = url_for(endpoint, **values)
+    pairs = [(k, v) for k, v in query if k not in values]
+    return f"{url}?{urlencode(pairs)}" if pairs else url
 
 
 def is_safe_next(target: str | None) -> bool:

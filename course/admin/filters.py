@@ -38,8 +38,11 @@ class Filters:
 
     @property
     def completed_before(self) -> datetime | None:
-        """The first instant after `until` (the end date is included)."""
-        return datetime.combine(self.until + timedelta(days=1), time.min, timezone.utc) if self.until else None
+        """The first instant after `until` (the end date is included); None
+        when `until` is the calendar's last day (nothing comes after it)."""
+        if self.until is None or self.until == date.max:
+            return None
+        return datetime.combine(self.until + timedelta(days=1), time.min, timezone.utc)
 
     def as_dict(self) -> dict:
         """For the audit log and file names: only the filters that are set."""

@@ -197,7 +197,7 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
     if filters.by_completion:
         if filters.since:
             completion = and_(completion, mc.completed_at >= filters.completed_from)
-        if filters.until:
+        if filters.completed_before is not None:
             completion = and_(completion, mc.completed_at < filters.completed_before)
         joined = joined.join(mc.__table__, completion)
     else:

@@ -13,6 +13,7 @@ from ..content import get_content
 from ..extensions import db, login_manager
 from ..i18n import LANGUAGE_NAMES
 from ..models import ModuleCompletion, User
+from ..web import url_with_query
 from . import audit, insight, learners, records
 from .accounts import ROLE_LABELS, AccountChangeError, change_role, set_active
 from .cli import download_name, export_chunks, module_ids
@@ -47,9 +48,8 @@ def _helpers():
 
 
 def _page_url(page: int) -> str:
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    args.update(request.view_args or {})
-    return url_for(request.endpoint, page=page, **args)
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "page"] + [("page", page)]
+    return url_with_query(request.endpoint, dict(request.view_args or {}), query)
 
 
 def _course():
