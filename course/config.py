@@ -1,6 +1,7 @@
 """Configuration from the environment, each setting with a working default."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,4 +75,11 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "PASSWORD_MIN_LENGTH": 8,
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),  # "keep me signed in" lasts at most this long
+    # Limits counted in the database (course/auth/throttle.py):
+    "THROTTLE_LOGIN_ACCOUNT": 5,        # failed sign-ins for one account...
+    "THROTTLE_LOGIN_CLIENT": 30,        # ...and from one client address, across accounts...
+    "THROTTLE_LOGIN_WINDOW": 15 * 60,   # ...within 15 minutes (seconds)
+    "THROTTLE_EMAILS_PER_ADDRESS": 5,   # password-reset and confirmation emails per address and day
+    "THROTTLE_EMAILS_PER_CLIENT": 20,   # the same, asked for from one client address per day
 }

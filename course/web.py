@@ -104,6 +104,14 @@ def learner_date(moment: datetime | None, format: str = "long") -> str:
 
 
 def _security_headers(response):
+    from flask import current_app
+
+    if current_app.config["BASE_URL"].startswith("https://"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user.is_authenticated and not (request.endpoint or "").endswith("static"):
+        # A signed-in user's pages are theirs alone: no shared cache, nothing kept on disk.
+        response.headers["Cache-Control"] = "private, no-store"
+        response.vary.add("Cookie")
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

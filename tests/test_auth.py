@@ -166,9 +166,15 @@ def test_both_profile_forms_carry_the_csrf_token_and_ids_stay_unique(db_path, tm
     token = csrf_token_from(client.get("/en/login").get_data(as_text=True))
     client.post("/en/login", data={"email": "ada@example.com", "password": PASSWORD, "csrf_token": token})
     html = client.get("/en/profile").get_data(as_text=True)
-    assert 'id="csrf_token"' not in html and html.count('name="csrf_token"') == 3  # with the sign-out form
+    # With the sign-out and sign-out-everywhere forms.
+    assert 'id="csrf_token"' not in html and html.count('name="csrf_token"') == 4
+    # The session was renewed at sign-in: the token from before no longer works, the page's does.
+    assert csrf_token_from(html) != token
     response = client.post("/en/profile", data={"change_password": "1", "current_password": PASSWORD,
                                                 "new_password": "another-pass-2", "csrf_token": token})
+    assert response.status_code == 400
+    response = client.post("/en/profile", data={"change_password": "1", "current_password": PASSWORD,
+                                                "new_password": "another-pass-2", "csrf_token": csrf_token_from(html)})
     assert response.status_code == 302
 
 

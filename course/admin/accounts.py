@@ -40,6 +40,8 @@ def set_active(actor: User, user: User, active: bool) -> bool:
     if user.active == active:
         return False
     user.active = active
+    if not active:
+        user.end_sessions()  # signed out at once, on every server
     db.session.flush()
     audit.record(actor, "reactivate" if active else "deactivate", user_id=user.id, email=user.email)
     return True

@@ -1,6 +1,6 @@
 """Register, sign in, sign out, profile."""
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
@@ -8,7 +8,8 @@ from ..i18n import LANGUAGES
 from ..models import User
 from ..signals import user_registered
 from ..web import is_safe_next
-from .accounts import AccountError, check_password_strength, create_user, find_by_email, time_zones
+from . import throttle
+from .accounts import AccountError, check_password_strength, create_user, find_by_email, normalise_email, time_zones
 from .forms import LoginForm, LogoutForm, PasswordForm, ProfileForm, RegisterForm
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>")
@@ -16,7 +17,28 @@ bp = Blueprint("auth", __name__, url_prefix="/<lang>")
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The account of a session or remember-me cookie ("id:session version"),
+    refused once the account's sessions were ended (a newer version)."""
+    ident, _sep, version = user_id.partition(":")
+    if not (ident.isdigit() and version.isdigit() and len(ident) < 19):
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """Sign in on a renewed session: nothing from before the sign-in is kept."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def end_every_session(user: User) -> None:
+    """Sign the account out on every device and server (and this request)."""
+    user.end_sessions()
+    db.session.commit()
+    logout_user()
 
 
 @login_manager.unauthorized_handler
@@ -48,13 +70,21 @@ def register():
         except AccountError as exc:
             getattr(form, exc.field).errors.append(exc.message)
         else:
-            login_user(user)
+            start_session(user)
             user_registered.send(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             if is_safe_next(form.next.data):
                 return redirect(form.next.data)
             return redirect(url_for("learn.home", lang=user.lang))
     return render_template("auth/register.html", form=form), 200 if not form.errors else 422
+
+
+def _login_key(email: str) -> str:
+    """The account a sign-in is for: its normalised address (also for addresses without an account)."""
+    try:
+        return normalise_email(email)
+    except AccountError:
+        return email.strip().lower()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -64,24 +94,58 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+    status = 200
     if form.validate_on_submit():
+        limits = throttle.rules()
+        account, client = (limits["login-account"], _login_key(form.email.data)), \
+            (limits["login-client"], request.remote_addr or "")
+        wait = throttle.blocked(account, client)
+        if wait is not None:
+            return _too_many_attempts(form, wait)
         user = find_by_email(form.email.data)
-        if user is None or not user.check_password(form.password.data):
+        if user is None or user.deleted_at is not None:
+            User.verify_dummy(form.password.data)  # the same time as a wrong password
+            right = False
+        else:
+            right = user.check_password(form.password.data)
+        if not right:
+            throttle.record(account, client)
             form.password.errors.append(_("The email address or the password is not right."))
         elif not user.is_active:
             form.email.errors.append(_("This account has been deactivated. Please contact an administrator."))
         else:
-            login_user(user, remember=form.remember.data)
+            throttle.forget(*account)
+            start_session(user, remember=form.remember.data)
             return _after_login(form.next.data)
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    if form.errors:
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+def _too_many_attempts(form, wait: int):
+    minutes = max(1, -(-wait // 60))
+    blocked = ngettext("Too many failed sign-ins. Please wait %(num)s minute before you try again.",
+                       "Too many failed sign-ins. Please wait %(num)s minutes before you try again.", minutes)
+    response = current_app.make_response((render_template("auth/login.html", form=form, blocked=blocked), 429))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.post("/logout")
 def logout():
     form = LogoutForm()
-    if form.validate_on_submit():
-        logout_user()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        end_every_session(current_user)
         flash(_("You have signed out."), "info")
+    return redirect(url_for("learn.home"))
+
+
+@bp.post("/profile/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if LogoutForm().validate_on_submit():
+        end_every_session(current_user)
+        flash(_("You have signed out on every device. Sign in again to continue here."), "info")
     return redirect(url_for("learn.home"))
 
 
@@ -112,8 +176,10 @@ def profile():
                 password_form.new_password.errors.append(exc.message)
             else:
                 current_user.set_password(password_form.new_password.data)
+                current_user.end_sessions()
                 db.session.commit()
-                flash(_("Your password has been changed."), "success")
+                start_session(current_user._get_current_object())  # this device stays signed in, no other does
+                flash(_("Your password has been changed. Every other device has been signed out."), "success")
                 return redirect(url_for("auth.profile"))
     status = 422 if (form.errors or password_form.errors) else 200
     return render_template("auth/profile.html", form=form, password_form=password_form), status

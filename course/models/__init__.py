@@ -4,11 +4,12 @@ from .audit import AuditEvent
 from .certificates import Certificate
 from .progress import LessonProgress, ModuleCompletion
 from .reminders import ReminderDelivery, ReminderSchedule, SchedulerState
+from .throttle import ThrottleEvent
 from .types import utcnow
 from .users import ROLES, User
 
 __all__ = [
     "AuditEvent", "Certificate", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
     "QuizAnswer", "QuizAttempt", "ReflectionAnswer", "ReminderDelivery",
-    "ReminderSchedule", "ROLES", "SchedulerState", "User", "utcnow",
+    "ReminderSchedule", "ROLES", "SchedulerState", "ThrottleEvent", "User", "utcnow",
 ]

@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -19,6 +19,11 @@ ROLES = ("learner", "instructor", "admin")
 @lru_cache(maxsize=4)
 def _hasher_for(params: tuple) -> PasswordHasher:
     return PasswordHasher(**dict(params))
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("aula: no account has this password")
 
 
 def _hasher() -> PasswordHasher:
@@ -42,6 +47,20 @@ class User(UserMixin, db.Model):
     reminders_unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     course_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Raised to end every session and remember-me cookie of the account at
+    #: once (sign-out, password change or reset, deactivation): a session
+    #: carries the version it began with and is refused when it differs.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: When the account was deleted: what remains is anonymous (statistics only).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of the account stops working (on every server)."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
@@ -63,6 +82,16 @@ class User(UserMixin, db.Model):
             return _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    @staticmethod
+    def verify_dummy(password: str) -> None:
+        """Verify against a hash no account has: a sign-in for an unknown
+        address costs the same time as a wrong password."""
+        hasher = _hasher()
+        try:
+            hasher.verify(_dummy_hash(hasher), password)
+        except (VerificationError, InvalidHashError):
+            pass
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
