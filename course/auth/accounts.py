@@ -37,10 +37,11 @@ def normalise_email(email: str) -> str:
         raise AccountError("email", _l("Enter a valid email address, such as name@example.com."))
 
 
-def check_new_account(email: str, password: str, lang: str, timezone: str, role: str = "learner") -> str:
+def check_new_account(email: str, password: str, lang: str, timezone: str, role: str = "learner",
+                      name: str = "") -> str:
     """Check everything about a new account; return the normalised email."""
     address = normalise_email(email)
-    check_password_strength(password)
+    check_password_strength(password, email=address, name=name)
     if lang not in LANGUAGES:
         raise AccountError("lang", _l("Choose one of the course languages."))
     if timezone not in time_zones():
@@ -52,12 +53,48 @@ def check_new_account(email: str, password: str, lang: str, timezone: str, role:
     return address
 
 
-def check_password_strength(password: str) -> None:
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The 30,000 passwords found most often in leaks, as zxcvbn ships them
+    (only those long enough to pass the length rule matter)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(p for p in FREQUENCY_LISTS["passwords"] if len(p) >= 8)
+
+
+def _personal_words(email: str, name: str) -> list[tuple[str, str]]:
+    """(what, word) pairs a password must not contain: the email's local part, the name and its words."""
+    words = []
+    local = email.split("@", 1)[0].lower() if email else ""
+    if len(local) >= 3:
+        words.append(("email", local))
+    parts = (name or "").lower().split()
+    for part in {"".join(parts), *parts}:
+        if len(part) >= 3:
+            words.append(("name", part))
+    return words
+
+
+def check_password_strength(password: str, *, email: str = "", name: str = "", user=None) -> None:
+    """Refuse a password that is short, among the most common, or made of the
+    account's own email or name (AccountError says which, translated)."""
+    if user is not None:
+        email, name = user.email, user.name
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         raise AccountError("password", _l("Use at least %(n)s characters for your password.", n=minimum))
     if len(password) > 256:
         raise AccountError("password", _l("Use at most 256 characters for your password."))
+    folded = password.lower()
+    if folded in common_passwords() or folded.strip() in common_passwords():
+        raise AccountError("password", _l("This password is one of the most common ones, so it is easy to guess. "
+                                          "Choose another."))
+    squeezed = "".join(folded.split())
+    for what, word in _personal_words(email, name):
+        if word in folded or word in squeezed:
+            if what == "email":
+                raise AccountError("password", _l("Your password must not contain your email address."))
+            raise AccountError("password", _l("Your password must not contain your name."))
 
 
 def email_taken(address: str) -> bool:
@@ -67,7 +104,7 @@ def email_taken(address: str) -> bool:
 def create_user(email: str, password: str, *, name: str = "", lang: str = "en", timezone: str = "UTC",
                 role: str = "learner", confirmed: bool = False) -> User:
     """Create an account with the default study reminders, in one transaction."""
-    address = check_new_account(email, password, lang, timezone, role)
+    address = check_new_account(email, password, lang, timezone, role, name=name)
     user = User(email=address, name=(name.strip() or address.split("@")[0])[:120], role=role, lang=lang, timezone=timezone)
     user.set_password(password)
     if confirmed:

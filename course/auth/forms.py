@@ -45,3 +45,12 @@ class PasswordForm(Form):
 
 class LogoutForm(Form):
     """Signing out is a POST, so another site cannot sign a learner out."""
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")),
+                                                         Length(max=254, message=_l("Use at most 254 characters."))])
+
+
+class ResetPasswordForm(Form):
+    password = PasswordField(_l("New password"), validators=[InputRequired(_l("Choose a new password."))])

@@ -5,12 +5,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
 from ..i18n import LANGUAGES
-from ..models import User
+from ..models import User, utcnow
 from ..signals import user_registered
 from ..web import is_safe_next
-from . import throttle
+from . import recovery, throttle
 from .accounts import AccountError, check_password_strength, create_user, find_by_email, normalise_email, time_zones
-from .forms import LoginForm, LogoutForm, PasswordForm, ProfileForm, RegisterForm
+from .forms import (ForgotPasswordForm, LoginForm, LogoutForm, PasswordForm, ProfileForm, RegisterForm,
+                    ResetPasswordForm)
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>")
 
@@ -171,7 +172,7 @@ def profile():
             password_form.current_password.errors.append(_("Your current password is not right."))
         else:
             try:
-                check_password_strength(password_form.new_password.data)
+                check_password_strength(password_form.new_password.data, user=current_user)
             except AccountError as exc:
                 password_form.new_password.errors.append(exc.message)
             else:
@@ -184,3 +185,75 @@ def profile():
     status = 422 if (form.errors or password_form.errors) else 200
     return render_template("auth/profile.html", form=form, password_form=password_form), status
 
+
+
+# -- password recovery -------------------------------------------------------
+
+def email_allowed(address: str) -> bool:
+    """Count one email asked for to `address` (reset link, confirmation); False
+    once the address or this client has asked for too many today."""
+    limits = throttle.rules()
+    checks = ((limits["email-address"], address), (limits["email-client"], request.remote_addr or ""))
+    if throttle.blocked(*checks) is not None:
+        return False
+    throttle.record(*checks)
+    return True
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if request.method == "GET" and current_user.is_authenticated:
+        form.email.data = current_user.email
+    if form.validate_on_submit():
+        try:
+            address = normalise_email(form.email.data)
+        except AccountError as exc:
+            form.email.errors.append(exc.message)
+        else:
+            # The same answer whether or not the address has an account.
+            if email_allowed(address):
+                user = find_by_email(address)
+                if user is not None and user.active and user.deleted_at is None:
+                    recovery.send_reset_link(user)
+            return render_template("auth/forgot_sent.html", email=address)
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = recovery.user_for_reset(token)
+    except recovery.LinkExpired:
+        return _reset_link_problem(_("This link has expired"),
+                                   _("Links to set a new password work for one hour. Ask for a new one below."))
+    except recovery.LinkUsed:
+        return _reset_link_problem(_("This link has already been used"),
+                                   _("Each link to set a new password works only once. Ask for a new one below."))
+    except recovery.LinkInvalid:
+        return _reset_link_problem(_("This link is not valid"),
+                                   _("Please check that you opened the whole link from the email, or ask for a "
+                                     "new one below."), status=404)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            check_password_strength(form.password.data, user=user)
+        except AccountError as exc:
+            form.password.errors.append(exc.message)
+        else:
+            user.set_password(form.password.data)
+            user.end_sessions()  # every other session ends; this link is used up
+            if user.email_confirmed_at is None:
+                user.email_confirmed_at = utcnow()  # the link proved the address
+            db.session.commit()
+            throttle.forget(throttle.rules()["login-account"], user.email)
+            start_session(user)
+            flash(_("Your new password is set, and you are signed in. Every other device has been signed out."),
+                  "success")
+            return redirect(url_for("learn.home", lang=user.lang))
+    return render_template("auth/reset.html", form=form, user=user), 422 if form.errors else 200
+
+
+def _reset_link_problem(title, message, status=410):
+    form = ForgotPasswordForm(formdata=None)
+    return render_template("auth/reset_problem.html", title=title, message=message, form=form), status
