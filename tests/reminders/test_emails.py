@@ -93,7 +93,7 @@ def test_outbox_by_default(app_config, make_user, tmp_path, db_path):
     with app.app_context():
         from course.auth.accounts import create_user
 
-        create_user("eve@example.com", "password123", lang="es", timezone="Europe/Rome", confirmed=True)
+        create_user("eve@example.com", "a fine long secret", lang="es", timezone="Europe/Rome", confirmed=True)
         tick(MONDAY_7_ROME - timedelta(minutes=1))
         assert tick(MONDAY_7_ROME).sent == 1
         db.session.remove()
