@@ -82,7 +82,7 @@ validate: install
 # Benchmarks (not tests): writes bench/RESULTS.md. Byte-compiles the venv
 # first, as pip does on install (uv and PYTHONDONTWRITEBYTECODE skip it), so
 # start-up is measured as a normal installation has it.
-bench: need-bench install translations
+bench: need-bench need-test install translations tools
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib course bench >/dev/null 2>&1 || true
 	$(BIN)/python -m bench
 
