@@ -31,7 +31,7 @@ SCALE = float(os.environ.get("AULA_BENCH_SCALE", "1"))
 
 def scaled(size: int) -> int:
     return max(1, int(size * SCALE))
-PASSWORD = "bench password 1234"
+PASSWORD = "plum sextant ledger 9041"  # no word of a bench learner's name (the password rules)
 
 
 # -- results -----------------------------------------------------------------
