@@ -15,6 +15,7 @@ CSV_COLUMNS = [
     "module_id", "module_title", "lessons_completed", "lessons_total",
     "activities_completed", "activities_total", "quiz_best_score", "quiz_attempts",
     "quiz_passed", "module_started_at", "module_completed_at", "course_completed_at",
+    "certificate_id", "certificate_issued_at",
 ]
 
 
