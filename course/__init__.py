@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         default_translation_directories=";".join(_translation_directories()),
     )
 
-    from . import activities, admin, assets, authoring, certificates, content_runtime, data, errors, i18n_cli, pagecache, reminders, web
+    from . import activities, admin, assets, authoring, certificates, content_runtime, data, errors, i18n_cli, pagecache, privacy, reminders, web
     from . import page_meta
     from .auth import cli as auth_cli
     from .auth.views import bp as auth_bp
@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth_cli.init_app(app)
     i18n_cli.init_app(app)
     # The feature areas, each registering its blueprints, commands and menu items.
-    for area in (activities, reminders, admin, authoring, certificates, data):
+    for area in (activities, reminders, admin, authoring, certificates, data, privacy):
         area.init_app(app)
     assets.init_app(app)  # last: it serves every area's static files under fingerprinted names
     return app

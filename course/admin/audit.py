@@ -18,12 +18,14 @@ ACTIONS = {
 
 
 def record(actor: User | None, action: str, **details) -> AuditEvent:
-    """Write one entry and commit it. `actor` None means the command line."""
+    """Write one entry and commit it. `actor` None means the command line
+    (unless `source` says otherwise, e.g. "self" for a deleted account)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    if actor is None:
+    if actor is None:  # the command line, or (source "self") an account acting on itself
         details.setdefault("source", "cli")
-        details.setdefault("os_user", _os_user())
+        if details["source"] == "cli":
+            details.setdefault("os_user", _os_user())
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,
         actor_email=actor.email if actor is not None else "",

@@ -12,8 +12,8 @@ PER_PAGE = 25
 
 
 def accounts_query(search: str = "", roles: tuple[str, ...] | None = ("learner",)):
-    """Accounts whose name or email contains `search` (any case), newest first."""
-    stmt = select(User)
+    """Accounts whose name or email contains `search` (any case), newest first (deleted ones left out)."""
+    stmt = select(User).where(User.deleted_at.is_(None))
     if roles:
         stmt = stmt.where(User.role.in_(roles))
     words = search.split()

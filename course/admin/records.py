@@ -166,7 +166,9 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
     )
     zero = literal(0, Integer)
     stmt = select(
-        u.id.label("learner_id"), u.name, u.email, u.lang.label("language"),
+        u.id.label("learner_id"), u.name,
+        case((u.deleted_at.is_(None), u.email), else_=literal("")).label("email"),  # a deleted account: no address
+        u.lang.label("language"),
         u.timezone.label("time_zone"), when(u.created_at, "registered_at"),
         modules.c.module_id, title.label("module_title"),
         func.coalesce(lessons.c.done, zero).label("lessons_completed"), modules.c.lessons_total,

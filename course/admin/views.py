@@ -97,7 +97,7 @@ def users():
 
 def _user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or user.deleted_at is not None:  # a deleted account is nobody's any more
         abort(404)
     return user
 

@@ -78,11 +78,12 @@ def record(*events: tuple[Rule, str]) -> None:
     db.session.commit()
 
 
-def forget(rule: Rule, value: str) -> None:
+def forget(rule: Rule, value: str, commit: bool = True) -> None:
     """Clear the count of one key (a successful sign-in clears its account's failures)."""
     db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.kind == rule.kind,
                                                    ThrottleEvent.key == _key(rule.kind, value)))
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def count(rule: Rule, value: str) -> int:
