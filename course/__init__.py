@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as cfg
-from . import badinput, database  # noqa: F401  (database: SQLite connection tuning)
+from . import badinput, database, logs  # noqa: F401  (database: SQLite connection tuning)
 from .extensions import babel, csrf, db, login_manager, migrate
 from .i18n import select_locale
 
@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(cfg.derived(app.config))
 
     badinput.init_app(app)  # before any route is added: <int:...> is bounded
+    logs.init_app(app)  # no secret token in request logs
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)

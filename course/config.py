@@ -39,7 +39,7 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
     """
     overrides = overrides or {}
     instance = Path(instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # keys, the database, the outbox: owner only
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     return {
         "SQLALCHEMY_DATABASE_URI": os.environ.get(

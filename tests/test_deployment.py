@@ -38,12 +38,12 @@ def free_port() -> int:
 class Gunicorn:
     """`gunicorn app:app` on a free port of 127.0.0.1, as docs/deploy/aula-web.service runs it."""
 
-    def __init__(self, env: dict, workers: int = 1):
+    def __init__(self, env: dict, workers: int = 1, extra: tuple = ()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--no-control-socket",
-             "--graceful-timeout", "5", "app:app"],
+             "--graceful-timeout", "5", *extra, "app:app"],
             env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while True:

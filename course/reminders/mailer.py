@@ -234,7 +234,7 @@ class OutboxMailer:
 
     def send(self, message: Message) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the emails hold personal data
             stem = _file_stem(message)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
