@@ -81,3 +81,30 @@ def test_module_feedback_duplicates_become_the_latest_one(empty_db):
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(text("INSERT INTO module_feedback (id, user_id, module_id, lang, rating, comment, created_at)"
                           " VALUES (4, 1, 'm1', 'en', 1, 'again', '2026-11-04 08:00:00')"))
+
+
+def test_calendar_tokens_are_kept_hashed_and_old_addresses_still_work(empty_db, tmp_path):
+    """Migration 0006 replaces each stored calendar token by its SHA-256: the
+    address a learner already added to a calendar app keeps working."""
+    import hashlib
+
+    url, engine = empty_db
+    runner = cli(url)
+    assert runner.invoke(args=["db", "upgrade", "0005"]).exit_code == 0
+    token = "old-plain-token-" + "x" * 27
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, email, name, password_hash, role, lang, timezone, active, created_at,"
+                          " calendar_token) VALUES (1, 'a@example.com', 'A', 'x', 'learner', 'en', 'UTC', :yes,"
+                          " '2026-11-01 08:00:00', :token)"), {"yes": True, "token": token})
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT calendar_token, link_nonce FROM users")).one() == (
+            hashlib.sha256(token.encode()).hexdigest(), "")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET, "TESTING": True,
+                      "OUTBOX_DIR": str(tmp_path / "outbox")})
+    response = app.test_client().get(f"/en/reminders/calendar/{token}.ics")
+    assert (response.status_code, response.mimetype) == (200, "text/calendar")
+    with app.app_context():
+        from course.extensions import db
+
+        db.engine.dispose()

@@ -45,7 +45,12 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminders_unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The SHA-256 (hex) of the calendar feed's secret token, never the token itself
+    #: (the token is derived from SECRET_KEY and `calendar_salt`: reminders/calendar.py).
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    calendar_salt: Mapped[str | None] = mapped_column(String(32))
+    #: Carried by unsubscribe links; changing it revokes every link emailed so far.
+    link_nonce: Mapped[str] = mapped_column(String(32), default="", server_default="")
     course_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Raised to end every session and remember-me cookie of the account at
     #: once (sign-out, password change or reset, deactivation): a session
@@ -61,6 +66,12 @@ class User(UserMixin, db.Model):
     def end_sessions(self) -> None:
         """Every session and remember-me cookie of the account stops working (on every server)."""
         self.session_version = (self.session_version or 0) + 1
+
+    def revoke_links(self) -> None:
+        """Every unsubscribe link emailed to the account stops working."""
+        import secrets
+
+        self.link_nonce = secrets.token_hex(16)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in

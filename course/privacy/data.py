@@ -20,7 +20,8 @@ from ..models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion,
 
 FORMAT = "aula-personal-data/1"
 #: Columns never handed out: secrets, and what only the app's own machinery reads.
-HIDDEN = frozenset({"password_hash", "session_version", "calendar_token", "submission_token", "claimed_by",
+HIDDEN = frozenset({"password_hash", "session_version", "calendar_token", "calendar_salt", "link_nonce",
+                    "submission_token", "claimed_by",
                     "claimed_at", "user_id", "attempt_id", "deleted_at"})
 #: Every table with a `user_id`, and what `personal_data` and `erase` do with it.
 #: (tests/test_privacy.py checks that no table of the schema is missing here.)
@@ -169,7 +170,8 @@ def erase(user: User) -> None:
     user.password_hash = "!deleted"  # no password ever matches it
     user.active = False
     user.email_confirmed_at = None
-    user.calendar_token = None
+    user.calendar_token = user.calendar_salt = None
+    user.revoke_links()
     user.reminders_unsubscribed_at = now
     user.deleted_at = now
     user.end_sessions()

@@ -1,5 +1,4 @@
 """The learner's private calendar feed: their study times as weekly events."""
-import secrets
 from datetime import date, datetime, timedelta, timezone
 
 import icalendar
@@ -10,11 +9,6 @@ from .vtimezone import vtimezone
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 EVENT_MINUTES = 30
-
-
-def new_token() -> str:
-    """A secret for the feed's address (43 URL-safe characters)."""
-    return secrets.token_urlsafe(32)
 
 
 def first_on_or_after(day: date, weekday: int) -> date:

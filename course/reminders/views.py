@@ -16,7 +16,7 @@ from ..auth.accounts import time_zones
 from ..extensions import csrf, db
 from ..models import ReminderDelivery, User, utcnow
 from . import emails, settings as rules, tokens
-from .calendar import build_feed, new_token
+from .calendar import build_feed
 from .forms import WEEKDAYS, ActionForm, ScheduleForm, day_name
 from .mailer import ConfigError, MailError, mailer_for
 from .scheduler import LAST_TICK, last_tick
@@ -117,10 +117,11 @@ def settings():
             return redirect(url_for(".settings", _anchor=anchor))
     if request.method == "POST" and _wants_json():
         return jsonify(errors={name: [str(e) for e in errs] for name, errs in form.errors.items()}), 422
-    if not current_user.calendar_token:
-        current_user.calendar_token = new_token()
+    before = current_user.calendar_token
+    token = tokens.calendar_token(current_user)
+    if current_user.calendar_token != before:
         db.session.commit()
-    feed_url = url_for(".feed", token=current_user.calendar_token, _external=True)
+    feed_url = url_for(".feed", token=token, _external=True)
     status = 422 if form.errors else 200
     return render_template("reminders/settings.html", form=form, days=_days_state(days),
                            feed_url=feed_url, webcal_url="webcal://" + feed_url.split("://", 1)[1]), status
@@ -174,11 +175,13 @@ def _page(title, message, status=200, **links):
 # -- unsubscribe (no sign-in) ----------------------------------------------
 
 def _user_from_unsubscribe_token(token: str) -> User:
+    """The account of a valid, unrevoked unsubscribe link; 404 otherwise."""
     try:
-        user = db.session.get(User, tokens.read_unsubscribe_token(token))
+        user_id, nonce = tokens.read_unsubscribe_token(token)
     except tokens.TokenInvalid:
-        user = None
-    if user is None:
+        abort(404)
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None or not tokens.nonce_matches(user, nonce):
         abort(404)
     return user
 
@@ -186,11 +189,17 @@ def _user_from_unsubscribe_token(token: str) -> User:
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the signed token is the authorisation; mail clients POST here (RFC 8058)
 def unsubscribe(token: str):
+    """GET: a page with a button (mail scanners that follow links unsubscribe nobody);
+    POST (that button, or a mail client's one-click unsubscribe): unsubscribe.
+    Neither page shows the email address: the link may have been forwarded."""
     user = _user_from_unsubscribe_token(token)
+    if request.method == "GET":
+        return render_template("reminders/unsubscribe.html", token=token, unsubscribed=user.reminders_unsubscribed_at,
+                               form=ActionForm())
     if user.reminders_unsubscribed_at is None:
         user.reminders_unsubscribed_at = utcnow()
         db.session.commit()
-    return render_template("reminders/unsubscribed.html", user=user, token=token, form=ActionForm())
+    return render_template("reminders/unsubscribed.html", token=token, form=ActionForm())
 
 
 @bp.post("/unsubscribe/<token>/undo")
@@ -201,7 +210,7 @@ def resubscribe_by_link(token: str):
     user.reminders_unsubscribed_at = None
     db.session.commit()
     return _page(_("You will get study reminders again"),
-                 _("We will email %(email)s at the times on your reminders page.", email=user.email), settings=True)
+                 _("We will email you at the times on your reminders page."), settings=True)
 
 
 @bp.post("/resubscribe")
@@ -233,7 +242,7 @@ def unsubscribe_signed_in():
 def reset_calendar():
     if not ActionForm().validate_on_submit():
         abort(400)
-    current_user.calendar_token = new_token()
+    tokens.calendar_token(current_user, new=True)
     db.session.commit()
     flash(_("Your calendar has a new address. Add it to your calendar app again: the old address no longer works."),
           "success")
@@ -244,7 +253,7 @@ def reset_calendar():
 def feed(token: str):
     if len(token) > 64:
         abort(404)
-    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    user = db.session.scalar(select(User).where(User.calendar_token == tokens.token_hash(token)))
     if user is None or not user.active:
         abort(404)
     days = rules.load_days(user.id)

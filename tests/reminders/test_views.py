@@ -222,17 +222,52 @@ def unsubscribe_url(app, uid, lang="en"):
         return f"/{lang}/reminders/unsubscribe/{tokens.unsubscribe_token(user(app, uid))}"
 
 
-def test_one_click_from_the_email_and_undo(app, client, make_user):
+def test_the_link_opens_a_page_with_a_button_then_undo(app, client, make_user):
     uid = make_user(email="bye@example.com")
     url = unsubscribe_url(app, uid, "es")
+    # A GET (a person, or a mail scanner following links) unsubscribes nobody.
     response = client.get(url)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Te has dado de baja" in html and "bye@example.com" in html
-    assert user(app, uid).reminders_unsubscribed_at is not None
-    response = client.post(url + "/undo")
-    assert response.status_code == 200 and "Volverás a recibir recordatorios" in response.get_data(as_text=True)
+    assert "<h1>¿Dejar de recibir recordatorios de estudio?</h1>" in html
+    assert f'<form method="post" action="{url}">' in html
+    assert '<button type="submit" class="button">Darme de baja</button>' in html
+    assert "bye@example.com" not in html
     assert user(app, uid).reminders_unsubscribed_at is None
+    response = client.post(url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Te has dado de baja" in html and "bye@example.com" not in html
+    assert user(app, uid).reminders_unsubscribed_at is not None
+    # Opened again: it says so, and offers to undo.
+    html = client.get(url).get_data(as_text=True)
+    assert "<h1>Los recordatorios de estudio están desactivados</h1>" in html
+    assert f'action="{url}/undo"' in html
+    response = client.post(url + "/undo")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Volverás a recibir recordatorios" in html and "bye@example.com" not in html
+    assert user(app, uid).reminders_unsubscribed_at is None
+
+
+def test_revoked_links_no_longer_work(app, client, make_user):
+    from itsdangerous import URLSafeSerializer
+
+    from course.reminders.tokens import UNSUBSCRIBE_SALT
+
+    uid = make_user(email="bye@example.com")
+    url = unsubscribe_url(app, uid)
+    # A link emailed before links carried a nonce (the bare account id) works until the links are revoked.
+    legacy = f"/en/reminders/unsubscribe/{URLSafeSerializer(app.config['SECRET_KEY'], salt=UNSUBSCRIBE_SALT).dumps(uid)}"
+    assert client.get(url).status_code == client.get(legacy).status_code == 200
+    with app.app_context():
+        db.session.get(User, uid).revoke_links()
+        db.session.commit()
+    for old in (url, legacy):
+        assert client.get(old).status_code == 404
+        assert client.post(old).status_code == 404
+        assert client.post(old + "/undo").status_code == 404
+    assert user(app, uid).reminders_unsubscribed_at is None
+    assert client.post(unsubscribe_url(app, uid)).status_code == 200  # a link made now works
+    assert user(app, uid).reminders_unsubscribed_at is not None
 
 
 def test_rfc8058_post_needs_no_csrf_token_but_undo_does(db_path, tmp_path, make_user):
@@ -303,6 +338,28 @@ def test_private_calendar_feed(app, client, learner):
     assert starts["SU"].strftime("%a %H:%M") == "Sun 10:30" and starts["TH"].strftime("%H:%M") == "02:30"
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Rome"]
     assert all(e.walk("VALARM") for e in cal.walk("VEVENT"))
+
+
+def test_the_database_keeps_only_the_hash_of_the_feed_token(app, client, learner, db_path):
+    import hashlib
+
+    path = feed_path(client.get("/en/reminders/").get_data(as_text=True))
+    token = path.rsplit("/", 1)[1].removesuffix(".ics")
+    assert len(token) == 43
+    with app.app_context():
+        stored = db.session.get(User, learner).calendar_token
+    assert stored == hashlib.sha256(token.encode()).hexdigest()
+    if not isinstance(db_path, str):  # SQLite: not anywhere in the file either
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(f"sqlite:///{db_path}")
+        with engine.connect() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        engine.dispose()
+        assert token.encode() not in db_path.read_bytes()
+    # The page shows the same address again; the feed answers it.
+    assert feed_path(client.get("/en/reminders/").get_data(as_text=True)) == path
+    assert client.get(path).status_code == 200
 
 
 def test_resetting_the_feed_address(app, client, learner):
