@@ -15,8 +15,10 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-#: The largest signed 64-bit integer: the widest primary key of SQLite and PostgreSQL.
-MAX_DB_INTEGER = 2**63 - 1
+#: The largest value of an INTEGER column on both databases: PostgreSQL's is 32 bits
+#: (SQLite's 64). The ids are INTEGER primary keys; a larger id in an address is not found,
+#: never an "integer out of range" error from PostgreSQL.
+MAX_DB_INTEGER = 2**31 - 1
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 

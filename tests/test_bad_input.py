@@ -64,6 +64,8 @@ def test_an_admin_learner_id_beyond_any_database_integer_is_not_found(client, ma
     assert client.get("/en/admin/learners/12345678901234567890").status_code == 404
     assert client.post("/en/admin/learners/12345678901234567890/status", data={}).status_code == 404
     assert client.get("/en/admin/learners/9223372036854775807").status_code == 404
+    assert client.get("/en/admin/learners/2147483648").status_code == 404  # PostgreSQL's INTEGER ends at 2**31 - 1
+    assert client.get("/en/admin/learners/2147483647").status_code == 404  # the largest id: a query finds none
 
 
 def test_the_500_page_rolls_back_the_session_and_renders(app, client, make_user, auth):
