@@ -114,6 +114,26 @@ def unique_email(prefix="learner") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
 
 
+def read_whole(app):
+    """The app, each response read (and closed) here before the server writes it.
+
+    werkzeug's development server closes a response only after reading what is
+    left of the request; when the browser has reset the connection (it went to
+    another page), that read raises, and a static file's response stays open: a
+    ResourceWarning in the server's thread, which this suite's warnings filter
+    turns into a failure of whichever test is running.
+    """
+    def wsgi(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(migrated_db, database_store, tmp_path_factory):
     """The real app (CSRF on, not in testing mode) on a free port, in a background thread."""
@@ -128,7 +148,7 @@ def live_server(migrated_db, database_store, tmp_path_factory):
         "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
     record_pages(app)  # for the Nu Html Checker (test_html_validity.py)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     try:
