@@ -3,12 +3,14 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, select, text, update
 
 from course.extensions import db
 from course.models import ReminderDelivery, ReminderSchedule, User, utcnow
 from course.reminders import scheduler
 from course.reminders.scheduler import retry_delay, tick
+from tests.conftest import make_app
+from tests.databases import ON_POSTGRES
 
 UTC = timezone.utc
 # Monday 26 October 2026, 07:00 in Rome (CET, the day after the clocks went back) is 06:00 UTC.
@@ -286,6 +288,34 @@ def test_concurrent_ticks_in_threads_send_exactly_once(app, make_user, smtp_serv
     recipients = [m["To"].addresses[0].addr_spec for m in smtp_server.messages]
     assert len(recipients) == len(ids) == len(set(recipients))
     assert {r.status for r in deliveries(app)} == {"sent"}
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SKIP LOCKED is PostgreSQL's (SQLite has one writer): make test-postgres")
+def test_on_postgresql_a_claim_never_waits_for_another_schedulers_rows(app, make_user, database_url):
+    """Another scheduler holds the first two due rows locked, mid-claim: a claim takes the other rows
+    at once. Its connection's lock_timeout turns any wait for a lock into an error."""
+    for _ in range(4):
+        make_user(timezone="Europe/Rome")
+    run_tick(app, MONDAY_7_ROME - timedelta(minutes=1))
+    with app.app_context():
+        scheduler.record_due(MONDAY_7_ROME, scheduler.TickReport(now=MONDAY_7_ROME))
+    queued = [row.id for row in deliveries(app)]
+    assert len(queued) == 4
+    impatient = make_app(database_url, SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": "-c lock_timeout=3s"}})
+    other = create_engine(database_url)
+    try:
+        with other.connect() as conn, conn.begin():
+            locked = conn.execute(text("SELECT id FROM reminder_deliveries WHERE status = 'queued' "
+                                       "ORDER BY next_attempt_at, id LIMIT 2 FOR UPDATE")).scalars().all()
+            with impatient.app_context():
+                slots = scheduler.claim(MONDAY_7_ROME, 10, "second-scheduler")
+                db.session.remove()
+                db.engine.dispose()
+        assert sorted(slot.id for slot in slots) == sorted(set(queued) - set(locked))
+    finally:
+        other.dispose()
+    assert sorted((row.id, row.status) for row in deliveries(app)) == sorted(
+        (id_, "queued" if id_ in locked else "sending") for id_ in queued)
 
 
 def test_the_slot_row_is_unique_in_the_database(app, make_user):
