@@ -150,10 +150,3 @@ def db_rows(database_url):
             engine.dispose()
 
     return count
-
-
-def pytest_configure(config):
-    if ON_POSTGRES:
-        # An app a test makes and never disposes leaves pooled connections for the garbage
-        # collector, as on SQLite; psycopg (unlike Python 3.11's sqlite3) warns about them.
-        config.addinivalue_line("filterwarnings", "ignore:.*was deleted while still open:ResourceWarning")
