@@ -34,7 +34,7 @@ def test_the_outbox_folder_and_its_emails_are_private(app, client, make_user, tm
     make_user(email="ada@example.com", name="Ada")
     old = os.umask(0o022)
     try:
-        client.post("/en/password/forgot", data={"email": "ada@example.com"})
+        client.post("/en/password/forgot", data={"email": "ada@example.com"}, buffered=True)
     finally:
         os.umask(old)
     outbox = tmp_path / "outbox"

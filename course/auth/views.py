@@ -8,8 +8,9 @@ from ..i18n import LANGUAGES
 from ..models import User, utcnow
 from ..signals import user_registered
 from ..web import is_safe_next
-from . import recovery, throttle
-from .accounts import AccountError, check_password_strength, create_user, find_by_email, normalise_email, time_zones
+from . import later, recovery, throttle
+from .accounts import (AccountError, check_new_account, check_password_strength, create_user, find_by_email,
+                       normalise_email, time_zones)
 from .forms import (ForgotPasswordForm, LoginForm, LogoutForm, PasswordForm, ProfileForm, RegisterForm,
                     ResetPasswordForm)
 
@@ -57,6 +58,11 @@ def _after_login(target: str | None):
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Create an account, answering the same "check your email" page whether
+    or not the address already has one: a new account gets its confirmation
+    link (which signs it in), the owner of an existing one an email saying
+    someone tried. Both branches hash the password once and send their email
+    after the page has gone out, so the page does not tell them apart."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.home"))
     form = RegisterForm()
@@ -66,18 +72,39 @@ def register():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.password.data, name=form.name.data,
-                               lang=form.lang.data, timezone=form.timezone.data)
+            address = check_new_account(form.email.data, form.password.data, form.lang.data, form.timezone.data,
+                                        name=form.name.data, check_taken=False)
         except AccountError as exc:
             getattr(form, exc.field).errors.append(exc.message)
         else:
-            start_session(user)
-            user_registered.send(user)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
-            if is_safe_next(form.next.data):
-                return redirect(form.next.data)
-            return redirect(url_for("learn.home", lang=user.lang))
+            owner = find_by_email(address)
+            if owner is None:
+                try:
+                    user = create_user(address, form.password.data, name=form.name.data, lang=form.lang.data,
+                                       timezone=form.timezone.data)
+                except AccountError:  # registered at the same moment by another request
+                    owner = find_by_email(address)
+            else:
+                User.hash_dummy(form.password.data)
+            if owner is not None and email_allowed(address):
+                later.after_response(_tell_owner, owner.id)
+            elif owner is None and email_allowed(address):
+                later.after_response(_welcome, user.id)
+            return render_template("auth/register_sent.html", email=address)
     return render_template("auth/register.html", form=form), 200 if not form.errors else 422
+
+
+def _welcome(user_id: int) -> None:
+    """After a registration: areas greet the new account (reminders: the confirmation link)."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        user_registered.send(user)
+
+
+def _tell_owner(user_id: int) -> None:
+    user = db.session.get(User, user_id)
+    if user is not None and user.deleted_at is None:
+        recovery.send_registration_attempt(user)
 
 
 def _login_key(email: str) -> str:
@@ -211,13 +238,20 @@ def forgot_password():
         except AccountError as exc:
             form.email.errors.append(exc.message)
         else:
-            # The same answer whether or not the address has an account.
+            # The same answer, in the same time, whether or not the address has an account:
+            # the email goes out after the page.
             if email_allowed(address):
                 user = find_by_email(address)
                 if user is not None and user.active and user.deleted_at is None:
-                    recovery.send_reset_link(user)
+                    later.after_response(_send_reset_link, user.id)
             return render_template("auth/forgot_sent.html", email=address)
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+def _send_reset_link(user_id: int) -> None:
+    user = db.session.get(User, user_id)
+    if user is not None:
+        recovery.send_reset_link(user)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

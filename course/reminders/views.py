@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..auth.accounts import time_zones
+from ..auth.views import start_session
 from ..extensions import csrf, db
 from ..models import ReminderDelivery, User, utcnow
 from . import emails, settings as rules, tokens
@@ -48,13 +49,10 @@ def send_confirmation(user: User) -> bool:
 
 
 def send_confirmation_on_registration(user: User, **_extra) -> None:
-    """user_registered receiver: email the new learner their confirmation link."""
-    if user.email_confirmed_at is not None:
-        return
-    if send_confirmation(user):
-        session["reminders.confirmation_sent"] = clock.time()
-        flash(_("We have sent a link to %(email)s: open it to confirm your address and get study reminders.",
-                email=user.email), "info")
+    """user_registered receiver (after the registration page has gone out):
+    email the new learner their confirmation link, which also signs them in."""
+    if user.email_confirmed_at is None:
+        send_confirmation(user)
 
 
 # -- the settings page ---------------------------------------------------
@@ -164,6 +162,12 @@ def confirm(token: str):
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         db.session.commit()
+        if not current_user.is_authenticated and user.active and user.deleted_at is None:
+            # The first click finishes a registration: the link proved the address, so it signs in (once).
+            start_session(user)
+            flash(_("Welcome, %(name)s! Your email address is confirmed and your account is ready.",
+                    name=user.name), "success")
+            return redirect(url_for("learn.home", lang=user.lang))
     return _page(_("Your email address is confirmed"),
                  _("Thank you. We will send your study reminders to %(email)s.", email=user.email), settings=True)
 

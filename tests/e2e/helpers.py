@@ -41,7 +41,8 @@ def unlabelled_controls(page: Page) -> list[str]:
 
 
 def register(page: Page, server, lang: str, name: str = "Ada Lovelace", email: str | None = None) -> str:
-    """Create an account through the form; the browser is then signed in."""
+    """Create an account through the form, then open the confirmation link emailed to it:
+    the browser is then signed in."""
     email = email or unique_email()
     page.goto(f"/{lang}/register")
     page.get_by_label(server.tr(lang, "Your name")).fill(name)
@@ -49,9 +50,29 @@ def register(page: Page, server, lang: str, name: str = "Ada Lovelace", email: s
     page.get_by_label(server.tr(lang, "Password"), exact=True).fill(PASSWORD)
     expect(page.get_by_label(server.tr(lang, "Course language"))).to_have_value(lang)
     page.get_by_role("button", name=server.tr(lang, "Create my account")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(server.tr(lang, "Check your email"))
+    page.goto(confirmation_link(server, email))
     expect(page).to_have_url(re.compile(rf"/{lang}/$"))
     expect(page.locator(".flash-success")).to_contain_text(name)
     return email
+
+
+def confirmation_link(server, address: str) -> str:
+    """The path of the confirmation link in the email the live server wrote to `address` (waits for it:
+    the server sends it once the page has gone out)."""
+    import email as email_parser
+    import time
+    from email import policy
+
+    deadline = time.monotonic() + 30
+    while True:
+        for path in sorted(server.outbox.glob("*.eml")):
+            message = email_parser.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if message["To"].addresses[0].addr_spec == address:
+                text = message.get_body(("plain",)).get_content()
+                return re.search(r"https?://[^/\s]+(/\w\w/reminders/confirm/\S+)", text)[1]
+        assert time.monotonic() < deadline, f"no confirmation email to {address}"
+        time.sleep(0.1)
 
 
 def sign_in(page: Page, server, email: str, lang: str = "en", password: str = PASSWORD) -> None:

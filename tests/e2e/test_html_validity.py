@@ -28,9 +28,8 @@ def send_every_kind_of_email(live_server) -> None:
         token = _token(client.get(f"/{lang}/register").get_data(as_text=True))
         response = client.post(f"/{lang}/register", data={
             "csrf_token": token, "name": f"Nu {lang}", "email": f"nu-{lang}-{id(client)}@example.com",
-            "password": "correct horse battery", "lang": lang, "timezone": "UTC"})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        client.post(f"/{lang}/logout", data={"csrf_token": _token(client.get(f"/{lang}/").get_data(as_text=True))})
+            "password": "correct horse battery", "lang": lang, "timezone": "UTC"}, buffered=True)
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
         live_server.make_user(lang=lang, name=f"Nu {lang}")
     runner = live_server.app.test_cli_runner()
     for moment in ("2027-01-04T06:59:00Z", "2027-01-04T07:01:00Z"):  # a Monday, 07:00 UTC

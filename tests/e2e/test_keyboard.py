@@ -5,7 +5,7 @@ import pytest
 from babel.dates import get_day_names
 from playwright.sync_api import expect
 
-from .helpers import LESSON_WITH_DETAILS, MODULE_1, PASSWORD, Keyboard, unique_email
+from .helpers import LESSON_WITH_DETAILS, MODULE_1, PASSWORD, Keyboard, confirmation_link, unique_email
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +26,12 @@ def test_keyboard_only_journey(page, live_server):
     expect(page).to_have_url(re.compile(rf"/{LANG}/register"))
     keys.skip_to_main()
     keys.type_into(page.get_by_label(tr("Your name")), "Teclado Solo")
-    keys.type_into(page.get_by_label(tr("Email address")), unique_email("keyboard"))
+    address = unique_email("keyboard")
+    keys.type_into(page.get_by_label(tr("Email address")), address)
     keys.type_into(page.get_by_label(tr("Password"), exact=True), PASSWORD)
     keys.activate(page.get_by_role("button", name=tr("Create my account")))
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Check your email"))
+    page.goto(confirmation_link(live_server, address))  # the link in the email (an email client is no page to test)
     expect(page.locator(".flash-success")).to_contain_text("Teclado Solo")
 
     # Open module 1, then a lesson, and expand a "click to read" section.

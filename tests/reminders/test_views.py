@@ -161,21 +161,21 @@ def test_no_javascript_inline(client, learner):
 
 # -- confirming the address ------------------------------------------------
 
-def test_registration_sends_the_confirmation_and_the_page_says_so(app, client):
+def test_registration_sends_the_confirmation_whose_link_signs_in(app, client):
     response = client.post("/it/register", data={"name": "Marta", "email": "marta@example.com",
                                                  "password": "long enough password", "lang": "it",
-                                                 "timezone": "Europe/Rome"}, follow_redirects=True)
-    assert "Abbiamo inviato un link a marta@example.com" in response.get_data(as_text=True)
+                                                 "timezone": "Europe/Rome"}, buffered=True)
+    assert "Abbiamo inviato un'email a marta@example.com." in response.get_data(as_text=True)
     [message] = outbox(app)
     assert message["Subject"] == "Conferma il tuo indirizzo email per Aula"
     assert message["Content-Language"] == "it"
-    html = client.get("/it/reminders/").get_data(as_text=True)
-    assert "Conferma il tuo indirizzo email" in html and "Invia di nuovo il link" in html
     link = re.search(r"http://aula\.test(/it/reminders/confirm/\S+)", message.get_body(("plain",)).get_content())[1]
     response = client.get(link)
-    assert response.status_code == 200 and "Il tuo indirizzo email è confermato" in response.get_data(as_text=True)
+    assert (response.status_code, response.headers["Location"]) == (302, "/it/")
+    assert "Benvenuto, Marta! Il tuo indirizzo email è confermato" in client.get("/it/").get_data(as_text=True)
     assert "Invia di nuovo il link" not in client.get("/it/reminders/").get_data(as_text=True)
-    assert client.get(link).status_code == 200  # a second click is harmless
+    response = client.get(link)  # a second click is harmless
+    assert response.status_code == 200 and "Il tuo indirizzo email è confermato" in response.get_data(as_text=True)
 
 
 def test_send_the_link_again_with_a_pause(app, client, make_user, auth):
