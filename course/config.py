@@ -82,4 +82,5 @@ DEFAULTS = {
     "THROTTLE_LOGIN_WINDOW": 15 * 60,   # ...within 15 minutes (seconds)
     "THROTTLE_EMAILS_PER_ADDRESS": 5,   # password-reset and confirmation emails per address and day
     "THROTTLE_EMAILS_PER_CLIENT": 20,   # the same, asked for from one client address per day
+    "THROTTLE_EMAIL_PAUSE": 60,         # seconds between two confirmation links asked for from a page
 }

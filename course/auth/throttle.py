@@ -38,6 +38,7 @@ def rules() -> dict[str, Rule]:
         "login-client": Rule("login-client", config["THROTTLE_LOGIN_CLIENT"], login_window),
         "email-address": Rule("email-address", config["THROTTLE_EMAILS_PER_ADDRESS"], day),
         "email-client": Rule("email-client", config["THROTTLE_EMAILS_PER_CLIENT"], day),
+        "email-pause": Rule("email-pause", 1, timedelta(seconds=config["THROTTLE_EMAIL_PAUSE"])),
     }
 
 

@@ -2,18 +2,17 @@
 feed, and the administrators' deliveries page. Thin: the rules are in
 settings.py, tokens.py, calendar.py and scheduler.py."""
 import logging
-import time as clock
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..auth.accounts import time_zones
-from ..auth.views import start_session
+from ..auth import throttle
+from ..auth.views import email_allowed, start_session
 from ..extensions import csrf, db
 from ..models import ReminderDelivery, User, utcnow
 from . import emails, settings as rules, tokens
@@ -29,7 +28,6 @@ bp = Blueprint("reminders", __name__, url_prefix="/<lang>/reminders", template_f
                static_folder="static", static_url_path="/static")
 admin_bp = Blueprint("reminders_admin", __name__, url_prefix="/<lang>/admin/reminders", template_folder="templates")
 
-RESEND_INTERVAL = 60  # seconds between two confirmation emails asked for from the page
 STATUSES = ("queued", "sending", "sent", "failed", "missed")
 PAGE_SIZE = 50
 
@@ -133,11 +131,14 @@ def resend_confirmation():
         abort(400)
     if current_user.email_confirmed_at is not None:
         flash(_("Your email address is already confirmed."), "info")
-    elif clock.time() - session.get("reminders.confirmation_sent", 0) < RESEND_INTERVAL:
+    elif throttle.blocked(pause := (throttle.rules()["email-pause"], current_user.email)) is not None:
         flash(_("We sent you a link less than a minute ago. Please check your inbox (and your spam folder) "
                 "before asking again."), "info")
+    elif not email_allowed(current_user.email):
+        flash(_("You have asked for several links today. Please check your inbox (and your spam folder), or ask "
+                "again tomorrow."), "info")
     elif send_confirmation(current_user):
-        session["reminders.confirmation_sent"] = clock.time()
+        throttle.record(pause)
         flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
     else:
         flash(_("We could not send the email just now. Please try again in a few minutes."), "error")

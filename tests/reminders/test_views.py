@@ -188,6 +188,31 @@ def test_send_the_link_again_with_a_pause(app, client, make_user, auth):
     assert len(outbox(app)) == 1
 
 
+def test_the_pause_holds_in_the_database_not_in_the_cookie(app, client, make_user, auth):
+    make_user(email="new@example.com", confirmed=False)
+    auth.login("new@example.com")
+    client.post("/en/reminders/confirm/send")
+    other = app.test_client()  # another browser: no cookie of the first
+    other.post("/en/login", data={"email": "new@example.com", "password": PASSWORD})
+    response = other.post("/en/reminders/confirm/send", follow_redirects=True)
+    assert "less than a minute ago" in response.get_data(as_text=True)
+    assert len(outbox(app)) == 1
+
+
+def test_confirmation_links_are_limited_per_address_and_day(db_path, tmp_path, make_user):
+    app = make_app(db_path, THROTTLE_EMAIL_PAUSE=0, OUTBOX_DIR=str(tmp_path / "out"))
+    make_user(email="new@example.com", confirmed=False)
+    client = app.test_client()
+    client.post("/en/login", data={"email": "new@example.com", "password": PASSWORD})
+    for _ in range(5):
+        response = client.post("/en/reminders/confirm/send", follow_redirects=True)
+        assert "We have sent a new link to new@example.com." in response.get_data(as_text=True)
+    response = client.post("/en/reminders/confirm/send", follow_redirects=True)
+    assert ("You have asked for several links today. Please check your inbox (and your spam folder), or ask again "
+            "tomorrow.") in response.get_data(as_text=True)
+    assert len(outbox(app)) == 5
+
+
 def test_bad_expired_and_outdated_confirmation_links(app, client, make_user):
     from course.reminders import tokens
 
