@@ -210,6 +210,12 @@ def test_sqlite_to_postgresql_to_sqlite_gives_the_same_dump(new_db, tmp_path):
     postgres = new_db()
     assert postgres.startswith("postgresql")
     assert load(postgres, tmp_path / "from-sqlite.gz").exit_code == 0
+    engine = create_engine(postgres)
+    try:
+        with engine.connect() as conn:  # the load analysed the tables (reltuples -1: never analysed)
+            assert conn.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'users'")).scalar() == 3
+    finally:
+        engine.dispose()
     dump(postgres, tmp_path / "from-postgres.gz")
     second_sqlite = new_db(sqlite_store)
     assert load(second_sqlite, tmp_path / "from-postgres.gz").exit_code == 0

@@ -190,7 +190,17 @@ def load_lines(conn: Connection, lines: Iterator[str]) -> dict[str, int]:
             flush()
     flush()
     _reset_sequences(conn)
+    _analyze(conn)
     return counts
+
+
+def _analyze(conn: Connection) -> None:
+    """Dialect switch: PostgreSQL plans queries from statistics that a bulk load leaves empty
+    until autovacuum comes by (and in the meantime may plan, say, an export in nested loops
+    that take minutes): gather them now, as after pg_restore. (SQLite plans without them.)
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE " + ", ".join(table.name for table in tables())))
 
 
 def _reset_sequences(conn: Connection) -> None:
