@@ -1,8 +1,9 @@
 """Module feedback: the learner's form (administrators read it in the admin area)."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..auth.decorators import login_required
 from ..learn.lookup import course_view, module_or_404
 from . import feedback
 from .forms import CsrfForm, feedback_error

@@ -1,8 +1,9 @@
 """Quiz pages: taking a quiz, its results and history, self-assessment."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..auth.decorators import login_required
 from ..learn.lookup import can_see_drafts, course_view, module_or_404
 from . import completion, grading, quizzes
 from .forms import CsrfForm, QuizForm, quiz_error

@@ -1,12 +1,10 @@
 """The activities' blueprint, its shared helpers, and the reflection and
 notes pages (lesson forms, autosave endpoints, "My reflections", "My notes")."""
-from functools import wraps
-
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..extensions import login_manager
+from ..auth.decorators import login_required
 from ..learn.lookup import course_view, lesson_or_404
 from ..web import is_safe_next
 from . import completion, notes, reflections
@@ -19,18 +17,6 @@ bp = Blueprint("activities", __name__, url_prefix="/<lang>", template_folder="te
 
 def json_error(message: str, status: int, **extra):
     return jsonify(ok=False, message=message, **extra), status
-
-
-def signed_in(view_function):
-    """Like login_required, but an autosave request gets JSON (401), not a redirect."""
-    @wraps(view_function)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            if request.is_json:
-                return json_error(_("Not saved: you are no longer signed in. Sign in again, then save."), 401)
-            return login_manager.unauthorized()
-        return view_function(*args, **kwargs)
-    return wrapper
 
 
 def _json_body() -> dict:
@@ -55,7 +41,7 @@ def _reflection_or_404(ref, exercise_id: str):
 
 
 @bp.route("/modules/<module_id>/<lesson_id>/reflections/<exercise_id>", methods=["GET", "POST"])
-@signed_in
+@login_required
 def reflection(module_id: str, lesson_id: str, exercise_id: str):
     module, ref = lesson_or_404(module_id, lesson_id)
     view = course_view()
@@ -141,7 +127,7 @@ def my_reflections_print():
 # --- notes ---------------------------------------------------------------------
 
 @bp.route("/modules/<module_id>/<lesson_id>/notes", methods=["GET", "POST"])
-@signed_in
+@login_required
 def note(module_id: str, lesson_id: str):
     module, ref = lesson_or_404(module_id, lesson_id)
     view = course_view()

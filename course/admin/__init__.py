@@ -5,6 +5,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
+from ..models import Role
 from ..web import add_menu_item
 
 
@@ -23,5 +24,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     cli.init_app(app)
     app.before_request(_end_deactivated_sessions)
-    add_menu_item(app, "admin.index", _l("Administration"), roles=("admin",))
-    add_menu_item(app, "admin.quiz_insight", _l("Quiz insight"), roles=("instructor",))
+    add_menu_item(app, "admin.index", _l("Administration"), roles=(Role.ADMIN,))
+    add_menu_item(app, "admin.quiz_insight", _l("Quiz insight"), roles=(Role.INSTRUCTOR,))

@@ -2,13 +2,13 @@
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import ROLES, User
+from ..models import ROLES, Role, User
 from . import audit
 
 ROLE_LABELS = {
-    "learner": _l("Learner"),
-    "instructor": _l("Instructor"),
-    "admin": _l("Administrator"),
+    Role.LEARNER: _l("Learner"),
+    Role.INSTRUCTOR: _l("Instructor"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 

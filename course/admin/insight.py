@@ -5,7 +5,7 @@ from sqlalchemy import and_, case, func, select
 
 from ..content import CourseView
 from ..extensions import db
-from ..models import ModuleFeedback, QuizAnswer, QuizAttempt, User
+from ..models import ModuleFeedback, QuizAnswer, QuizAttempt, Role, User
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def course_quizzes(view: CourseView):
 
 def quiz_stats(view: CourseView) -> list[QuizStats]:
     """Per quiz and question: learners who answered, share right at the first attempt."""
-    learner = select(User.id).where(User.role == "learner")
+    learner = select(User.id).where(User.role == Role.LEARNER)
     first = (select(func.min(QuizAttempt.id).label("id"))
              .where(QuizAttempt.user_id.in_(learner))
              .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id).subquery("first"))

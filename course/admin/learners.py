@@ -5,13 +5,13 @@ from sqlalchemy import func, or_, select
 
 from ..content import CourseView
 from ..extensions import db
-from ..models import LessonProgress, QuizAttempt, ReflectionAnswer, User
+from ..models import LessonProgress, QuizAttempt, ReflectionAnswer, Role, User
 from . import records
 
 PER_PAGE = 25
 
 
-def accounts_query(search: str = "", roles: tuple[str, ...] | None = ("learner",)):
+def accounts_query(search: str = "", roles: tuple[str, ...] | None = (Role.LEARNER,)):
     """Accounts whose name or email contains `search` (any case), newest first (deleted ones left out)."""
     stmt = select(User).where(User.deleted_at.is_(None))
     if roles:
@@ -64,7 +64,7 @@ def learner_detail(view: CourseView, specs, user: User) -> list[ModuleState]:
     attempted = set(db.session.scalars(
         select(QuizAttempt.quiz_id).where(QuizAttempt.user_id == user.id).distinct()))
     rows = {row.module_id: row for row in records.completion_rows(specs, user_ids=[user.id])} \
-        if user.role == "learner" else {}
+        if user.is_learner else {}
     modules = []
     for module in view.modules:
         lessons = []

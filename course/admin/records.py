@@ -14,7 +14,7 @@ from sqlalchemy.types import TypeDecorator
 from ..content import Content
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..models import Certificate, LessonProgress, ModuleCompletion, QuizAttempt, ReflectionAnswer, User
+from ..models import Certificate, LessonProgress, ModuleCompletion, QuizAttempt, ReflectionAnswer, Role, User
 from .filters import Filters
 
 #: The documented columns of a record, in order (see README, "Completion records").
@@ -204,7 +204,7 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
         joined = joined.join(mc.__table__, completion)
     else:
         joined = joined.outerjoin(mc.__table__, completion)
-    stmt = stmt.select_from(joined).where(u.role == "learner")
+    stmt = stmt.select_from(joined).where(u.role == Role.LEARNER)
     if filters.lang:
         stmt = stmt.where(u.lang == filters.lang)
     if ids is not None:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..models import ROLES, User
+from ..models import ROLES, Role, User
 from ..models.reminders import DEFAULT_DAYS, DEFAULT_MINUTE, ReminderSchedule
 
 
@@ -37,7 +37,7 @@ def normalise_email(email: str) -> str:
         raise AccountError("email", _l("Enter a valid email address, such as name@example.com."))
 
 
-def check_new_account(email: str, password: str, lang: str, timezone: str, role: str = "learner",
+def check_new_account(email: str, password: str, lang: str, timezone: str, role: str = Role.LEARNER,
                       name: str = "", check_taken: bool = True) -> str:
     """Check everything about a new account (whether the address is taken
     only when `check_taken`); return the normalised email."""
@@ -103,7 +103,7 @@ def email_taken(address: str) -> bool:
 
 
 def create_user(email: str, password: str, *, name: str = "", lang: str = "en", timezone: str = "UTC",
-                role: str = "learner", confirmed: bool = False) -> User:
+                role: str = Role.LEARNER, confirmed: bool = False) -> User:
     """Create an account with the default study reminders, in one transaction."""
     address = check_new_account(email, password, lang, timezone, role, name=name)
     user = User(email=address, name=(name.strip() or address.split("@")[0])[:120], role=role, lang=lang, timezone=timezone)

@@ -1,7 +1,7 @@
 """Register, sign in, sign out, profile."""
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, ngettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, login_manager
 from ..i18n import LANGUAGES
@@ -11,6 +11,7 @@ from ..web import is_safe_next
 from . import later, recovery, throttle
 from .accounts import (AccountError, check_new_account, check_password_strength, create_user, find_by_email,
                        normalise_email, time_zones)
+from .decorators import login_required
 from .forms import (ForgotPasswordForm, LoginForm, LogoutForm, PasswordForm, ProfileForm, RegisterForm,
                     ResetPasswordForm)
 

@@ -4,6 +4,7 @@ folder, and the "Reload content" button."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from ..models import STAFF_ROLES
 from ..web import add_menu_item
 
 
@@ -11,4 +12,4 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    add_menu_item(app, "authoring.index", _l("Course content"), roles=("instructor", "admin"))
+    add_menu_item(app, "authoring.index", _l("Course content"), roles=STAFF_ROLES)

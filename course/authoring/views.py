@@ -12,22 +12,16 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import content_runtime
+from ..auth.decorators import restrict_blueprint
 from ..content import get_content
 from ..content.validate import validate_folder
-from ..extensions import login_manager
+from ..models import STAFF_ROLES
 from . import overview
 from .forms import ReloadForm
 
 bp = Blueprint("authoring", __name__, url_prefix="/<lang>/authoring", template_folder="templates")
 
-
-@bp.before_request
-def _require_staff():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(403)
-    return None
+restrict_blueprint(bp, *STAFF_ROLES)
 
 
 def _root() -> Path:

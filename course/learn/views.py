@@ -4,9 +4,10 @@ from pathlib import Path
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    send_from_directory, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import text
 
+from ..auth.decorators import login_required
 from ..content import get_content
 from ..extensions import db
 from ..i18n import preferred_language

@@ -3,13 +3,13 @@ from .activities import ModuleFeedback, Note, QuizAnswer, QuizAttempt, Reflectio
 from .audit import AuditEvent
 from .certificates import Certificate
 from .progress import LessonProgress, ModuleCompletion
-from .reminders import ReminderDelivery, ReminderSchedule, SchedulerState
+from .reminders import DeliveryStatus, ReminderDelivery, ReminderSchedule, SchedulerState
 from .throttle import ThrottleEvent
 from .types import utcnow
-from .users import ROLES, User
+from .users import ROLES, STAFF_ROLES, Role, User
 
 __all__ = [
-    "AuditEvent", "Certificate", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
+    "AuditEvent", "Certificate", "DeliveryStatus", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
     "QuizAnswer", "QuizAttempt", "ReflectionAnswer", "ReminderDelivery",
-    "ReminderSchedule", "ROLES", "SchedulerState", "ThrottleEvent", "User", "utcnow",
+    "ReminderSchedule", "Role", "ROLES", "SchedulerState", "STAFF_ROLES", "ThrottleEvent", "User", "utcnow",
 ]

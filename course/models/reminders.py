@@ -1,5 +1,6 @@
 """Study-reminder schedules and the deliveries made from them."""
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,6 +10,16 @@ from .types import UTCDateTime, utcnow
 
 DEFAULT_MINUTE = 7 * 60  # 07:00 local time
 DEFAULT_DAYS = (0, 1, 2, 3, 4)  # Monday to Friday
+
+
+class DeliveryStatus(StrEnum):
+    """Where one reminder slot stands. Stored as its value; compares equal to it."""
+
+    QUEUED = "queued"    # waiting for its time (or for a retry)
+    SENDING = "sending"  # claimed by a scheduler
+    SENT = "sent"
+    FAILED = "failed"    # the mail server refused it, or retries ran out
+    MISSED = "missed"    # not sent: too late to be useful
 
 
 class ReminderSchedule(db.Model):
@@ -41,7 +52,7 @@ class ReminderDelivery(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|sending|sent|failed|missed
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))

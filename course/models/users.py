@@ -1,6 +1,6 @@
 """Accounts: learners, instructors and administrators."""
 from datetime import datetime
-
+from enum import StrEnum
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -13,7 +13,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
-ROLES = ("learner", "instructor", "admin")
+class Role(StrEnum):
+    """What an account may do. Stored as its value; compares equal to it."""
+
+    LEARNER = "learner"
+    INSTRUCTOR = "instructor"
+    ADMIN = "admin"
+
+
+#: The role names, in order (for command-line choices and form checks).
+ROLES = tuple(role.value for role in Role)
+#: The roles that may preview drafts, see quiz insight and author content.
+STAFF_ROLES = (Role.INSTRUCTOR, Role.ADMIN)
 
 
 @lru_cache(maxsize=4)
@@ -38,7 +49,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default="learner")
+    role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER.value)
     lang: Mapped[str] = mapped_column(String(2), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -78,12 +89,19 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
+    def is_learner(self) -> bool:
+        return self.role == Role.LEARNER
+
+    @property
     def is_staff(self) -> bool:
-        return self.role in ("instructor", "admin")
+        return self.role in STAFF_ROLES
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher().hash(password)

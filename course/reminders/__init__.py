@@ -6,6 +6,7 @@ import os
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from ..models import Role
 from ..signals import user_registered
 from ..web import add_menu_item
 from .scheduler import DEFAULTS
@@ -20,6 +21,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)
     app.cli.add_command(reminders_cli)
-    add_menu_item(app, "reminders.settings", _l("Reminders"), roles=("learner",))
-    add_menu_item(app, "reminders_admin.deliveries", _l("Reminder deliveries"), roles=("admin",))
+    add_menu_item(app, "reminders.settings", _l("Reminders"), roles=(Role.LEARNER,))
+    add_menu_item(app, "reminders_admin.deliveries", _l("Reminder deliveries"), roles=(Role.ADMIN,))
     user_registered.connect(views.send_confirmation_on_registration)

@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from ..content import get_content
 from ..extensions import db
 from ..learn.progress import course_statuses
-from ..models import ReminderDelivery, ReminderSchedule, SchedulerState, User, utcnow
+from ..models import DeliveryStatus, ReminderDelivery, ReminderSchedule, Role, SchedulerState, User, utcnow
 from . import emails
 from .mailer import PermanentFailure, TemporaryFailure, mailer_for
 from .schedule import due_at, due_ranges, split_window
@@ -103,7 +103,7 @@ def worker_name() -> str:
 def eligible():
     """SQL conditions on User: a learner with a confirmed address who wants reminders."""
     return (
-        User.role == "learner",
+        User.role == Role.LEARNER,
         User.active.is_(True),
         User.email_confirmed_at.is_not(None),
         User.reminders_unsubscribed_at.is_(None),
@@ -115,7 +115,7 @@ def skip_reason(user: User | None) -> str | None:
     """Why this learner must not get a reminder now (None: send it)."""
     if user is None:
         return "not sent: the account no longer exists"
-    if not user.active or user.role != "learner":
+    if not user.active or user.role != Role.LEARNER:
         return "not sent: the account is not an active learner"
     if user.email_confirmed_at is None:
         return "not sent: the email address is not confirmed"
@@ -242,12 +242,12 @@ def record_due(now: datetime, report: TickReport) -> None:
         rows = []
         if a < late:  # slots nobody sent in time
             for user_id, day, due in due_slots(zones, a, min(b, late)):
-                rows.append(dict(user_id=user_id, local_date=day, due_at=due, status="missed", attempts=0,
+                rows.append(dict(user_id=user_id, local_date=day, due_at=due, status=DeliveryStatus.MISSED, attempts=0,
                                  next_attempt_at=None, created_at=created,
                                  last_error="not sent: no scheduler ran in time"))
             report.missed += len(rows)
         fresh = due_slots(zones, max(a, late), b) if b > late else []
-        rows += [dict(user_id=user_id, local_date=day, due_at=due, status="queued", attempts=0,
+        rows += [dict(user_id=user_id, local_date=day, due_at=due, status=DeliveryStatus.QUEUED, attempts=0,
                       next_attempt_at=due, created_at=created, last_error=None)
                  for user_id, day, due in fresh]
         report.queued += len(fresh)
@@ -262,8 +262,8 @@ def expire(now: datetime, report: TickReport) -> None:
     stale = now - timedelta(minutes=_setting("REMINDER_SENDING_TIMEOUT_MINUTES"))
     anything = db.session.scalar(
         select(ReminderDelivery.id).where(or_(
-            and_(ReminderDelivery.status == "queued", ReminderDelivery.due_at < late),
-            and_(ReminderDelivery.status == "sending", ReminderDelivery.claimed_at < stale),
+            and_(ReminderDelivery.status == DeliveryStatus.QUEUED, ReminderDelivery.due_at < late),
+            and_(ReminderDelivery.status == DeliveryStatus.SENDING, ReminderDelivery.claimed_at < stale),
         )).limit(1)
     )
     if anything is None:
@@ -272,31 +272,31 @@ def expire(now: datetime, report: TickReport) -> None:
     # queued again (the attempt never happened), so they are sent once, or missed below.
     result = db.session.execute(
         update(ReminderDelivery)
-        .where(ReminderDelivery.status == "sending", ReminderDelivery.claimed_at < stale,
+        .where(ReminderDelivery.status == DeliveryStatus.SENDING, ReminderDelivery.claimed_at < stale,
                ReminderDelivery.message_id.is_(None))
         .execution_options(synchronize_session=False)
-        .values(status="queued", claimed_by=None, next_attempt_at=now, attempts=ReminderDelivery.attempts - 1)
+        .values(status=DeliveryStatus.QUEUED, claimed_by=None, next_attempt_at=now, attempts=ReminderDelivery.attempts - 1)
     )
     report.reclaimed += result.rowcount or 0
-    base = (update(ReminderDelivery).where(ReminderDelivery.status == "queued", ReminderDelivery.due_at < late)
+    base = (update(ReminderDelivery).where(ReminderDelivery.status == DeliveryStatus.QUEUED, ReminderDelivery.due_at < late)
             .execution_options(synchronize_session=False))
     result = db.session.execute(
         base.where(ReminderDelivery.last_error.is_(None))
-        .values(status="missed", next_attempt_at=None, last_error="not sent: no scheduler ran in time")
+        .values(status=DeliveryStatus.MISSED, next_attempt_at=None, last_error="not sent: no scheduler ran in time")
     )
     report.missed += result.rowcount or 0
     result = db.session.execute(
         base.where(ReminderDelivery.last_error.is_not(None))
-        .values(status="failed", next_attempt_at=None,
+        .values(status=DeliveryStatus.FAILED, next_attempt_at=None,
                 last_error=literal("gave up retrying: ") + ReminderDelivery.last_error)
     )
     report.failed += result.rowcount or 0
     result = db.session.execute(
         update(ReminderDelivery)
-        .where(ReminderDelivery.status == "sending", ReminderDelivery.claimed_at < stale,
+        .where(ReminderDelivery.status == DeliveryStatus.SENDING, ReminderDelivery.claimed_at < stale,
                ReminderDelivery.message_id.is_not(None))
         .execution_options(synchronize_session=False)
-        .values(status="failed", next_attempt_at=None,
+        .values(status=DeliveryStatus.FAILED, next_attempt_at=None,
                 last_error="interrupted while sending; not sent again so that it cannot arrive twice")
     )
     report.failed += result.rowcount or 0
@@ -317,13 +317,13 @@ class Claimed:
 def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
     """Take up to `limit` queued slots that are due; no other scheduler gets them."""
     token = f"{worker[:50]}/{uuid.uuid4().hex[:12]}"
-    claimed = dict(status="sending", claimed_by=token, claimed_at=now, attempts=ReminderDelivery.attempts + 1,
+    claimed = dict(status=DeliveryStatus.SENDING, claimed_by=token, claimed_at=now, attempts=ReminderDelivery.attempts + 1,
                    message_id=None)
     if db.session.get_bind().dialect.name == "postgresql":
         # DIALECT SWITCH (PostgreSQL): pick and claim in one statement; SKIP LOCKED
         # passes over rows another scheduler is claiming, so claims never wait.
         picked = (select(ReminderDelivery.id)
-                  .where(ReminderDelivery.status == "queued", ReminderDelivery.next_attempt_at <= now)
+                  .where(ReminderDelivery.status == DeliveryStatus.QUEUED, ReminderDelivery.next_attempt_at <= now)
                   .order_by(ReminderDelivery.next_attempt_at, ReminderDelivery.id)
                   .limit(limit)
                   .with_for_update(skip_locked=True))
@@ -340,7 +340,7 @@ def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
     # SQLite (one writer at a time): read the candidates, then claim those still queued.
     ids = list(db.session.scalars(
         select(ReminderDelivery.id)
-        .where(ReminderDelivery.status == "queued", ReminderDelivery.next_attempt_at <= now)
+        .where(ReminderDelivery.status == DeliveryStatus.QUEUED, ReminderDelivery.next_attempt_at <= now)
         .order_by(ReminderDelivery.next_attempt_at, ReminderDelivery.id)
         .limit(limit)
     ))
@@ -349,7 +349,7 @@ def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
         return []
     db.session.execute(
         update(ReminderDelivery)
-        .where(ReminderDelivery.id.in_(ids), ReminderDelivery.status == "queued")
+        .where(ReminderDelivery.id.in_(ids), ReminderDelivery.status == DeliveryStatus.QUEUED)
         .values(**claimed)
         .execution_options(synchronize_session=False)
     )
@@ -359,7 +359,7 @@ def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
         # By primary key: the rows this UPDATE won among those it tried
         # (claimed_by has no index, and a big tick has 100,000 rows).
         .where(ReminderDelivery.id.in_(ids), ReminderDelivery.claimed_by == token,
-               ReminderDelivery.status == "sending")
+               ReminderDelivery.status == DeliveryStatus.SENDING)
         .order_by(ReminderDelivery.id)
     )
     return [Claimed(*row, token) for row in rows]
@@ -392,7 +392,7 @@ class _Outcomes:
         self._write()
         result = db.session.execute(
             update(ReminderDelivery)
-            .where(ReminderDelivery.id == slot.id, ReminderDelivery.status == "sending",
+            .where(ReminderDelivery.id == slot.id, ReminderDelivery.status == DeliveryStatus.SENDING,
                    ReminderDelivery.claimed_by == slot.token)
             .values(message_id=message_id)
             .execution_options(synchronize_session=False)
@@ -424,18 +424,18 @@ class _Outcomes:
 def _retry_or_give_up(slot: Claimed, now: datetime, reason: str, out: _Outcomes, report: TickReport) -> None:
     when = now + _retry_delay(slot.attempts)
     if when > slot.due_at + grace():
-        out.add(id=slot.id, status="failed", next_attempt_at=None,
+        out.add(id=slot.id, status=DeliveryStatus.FAILED, next_attempt_at=None,
                 last_error=f"gave up after {slot.attempts} attempts: {reason}"[:2000])
         report.failed += 1
     else:
-        out.add(id=slot.id, status="queued", next_attempt_at=when, claimed_by=None, last_error=reason[:2000])
+        out.add(id=slot.id, status=DeliveryStatus.QUEUED, next_attempt_at=when, claimed_by=None, last_error=reason[:2000])
         report.retrying += 1
 
 
 def _release(slots: list[Claimed], out: _Outcomes, when: datetime, reason: str | None) -> None:
     """Give claimed slots back untried (the attempt is not counted)."""
     for slot in slots:
-        values = dict(id=slot.id, status="queued", next_attempt_at=when, claimed_by=None, attempts=slot.attempts - 1)
+        values = dict(id=slot.id, status=DeliveryStatus.QUEUED, next_attempt_at=when, claimed_by=None, attempts=slot.attempts - 1)
         if reason:
             values["last_error"] = reason[:2000]
         out.add(**values)
@@ -476,7 +476,7 @@ def _send_each(slots, statuses, users, composer, now, mailer, report: TickReport
         try:
             mailer.send(message)
         except PermanentFailure as exc:
-            out.add(id=slot.id, status="failed", next_attempt_at=None, last_error=exc.reason[:2000],
+            out.add(id=slot.id, status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=exc.reason[:2000],
                     message_id=message["Message-ID"])
             report.failed += 1
         except TemporaryFailure as exc:
@@ -490,7 +490,7 @@ def _send_each(slots, statuses, users, composer, now, mailer, report: TickReport
                 report.retrying += len(later)
                 return False
         else:
-            out.add(id=slot.id, status="sent", sent_at=now, next_attempt_at=None, last_error=None,
+            out.add(id=slot.id, status=DeliveryStatus.SENT, sent_at=now, next_attempt_at=None, last_error=None,
                     message_id=message["Message-ID"])
             report.sent += 1
     return True
@@ -504,14 +504,14 @@ def _build(slot: Claimed, user: User | None, status, composer, now, out: _Outcom
     if reason is None and status.complete:
         reason = "not sent: the learner finished the course"
     if reason is not None:
-        out.add(id=slot.id, status="missed", next_attempt_at=None, last_error=reason)
+        out.add(id=slot.id, status=DeliveryStatus.MISSED, next_attempt_at=None, last_error=reason)
         report.skipped += 1
         return None
     try:
         return composer.message(user, status)
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other emails
         log.exception("reminders: cannot build the email for delivery %s", slot.id)
-        out.add(id=slot.id, status="failed", next_attempt_at=None,
+        out.add(id=slot.id, status=DeliveryStatus.FAILED, next_attempt_at=None,
                 last_error=f"could not build the email: {type(exc).__name__}: {exc}"[:2000])
         report.failed += 1
         return None

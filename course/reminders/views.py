@@ -7,14 +7,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time, gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.accounts import time_zones
 from ..auth import throttle
+from ..auth.decorators import admin_required, login_required
 from ..auth.views import email_allowed, start_session
 from ..extensions import csrf, db
-from ..models import ReminderDelivery, User, utcnow
+from ..models import DeliveryStatus, ReminderDelivery, User, utcnow
 from . import emails, settings as rules, tokens
 from .calendar import build_feed
 from .forms import WEEKDAYS, ActionForm, ScheduleForm, day_name
@@ -28,7 +29,7 @@ bp = Blueprint("reminders", __name__, url_prefix="/<lang>/reminders", template_f
                static_folder="static", static_url_path="/static")
 admin_bp = Blueprint("reminders_admin", __name__, url_prefix="/<lang>/admin/reminders", template_folder="templates")
 
-STATUSES = ("queued", "sending", "sent", "failed", "missed")
+STATUSES = tuple(DeliveryStatus)
 PAGE_SIZE = 50
 
 
@@ -277,15 +278,13 @@ def feed(token: str):
 # -- administrators: recent deliveries -----------------------------------
 
 def _status_names() -> dict[str, str]:
-    return {"queued": _("Queued"), "sending": _("Sending"), "sent": _("Sent"), "failed": _("Failed"),
-            "missed": _("Not sent")}
+    return {DeliveryStatus.QUEUED: _("Queued"), DeliveryStatus.SENDING: _("Sending"), DeliveryStatus.SENT: _("Sent"),
+            DeliveryStatus.FAILED: _("Failed"), DeliveryStatus.MISSED: _("Not sent")}
 
 
 @admin_bp.get("/")
-@login_required
+@admin_required
 def deliveries():
-    if not current_user.is_admin:
-        abort(403)
     status = request.args.get("status", "")
     if status not in STATUSES:
         status = ""
