@@ -30,10 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         default_translation_directories=";".join(_translation_directories()),
     )
 
-    from . import activities, admin, assets, authoring, certificates, content_runtime, data, errors, i18n_cli, pagecache, privacy, reminders, web
-    from . import page_meta
-    from .auth import cli as auth_cli
-    from .auth.views import bp as auth_bp
+    from . import (activities, admin, assets, auth, authoring, certificates, content_runtime, data, errors, i18n_cli,
+                   page_meta, pagecache, privacy, reminders, web)
     from .learn.views import bp as learn_bp, root_bp
 
     content_runtime.init_app(app)
@@ -42,9 +40,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     page_meta.init_app(app)
     errors.init_app(app)
     app.register_blueprint(root_bp)
-    app.register_blueprint(auth_bp)
+    auth.init_app(app)
     app.register_blueprint(learn_bp)
-    auth_cli.init_app(app)
     i18n_cli.init_app(app)
     # The feature areas, each registering its blueprints, commands and menu items.
     for area in (activities, reminders, admin, authoring, certificates, data, privacy):

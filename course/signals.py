@@ -3,8 +3,13 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: Sent with the new User (sender: the app) once an account is created from
-#: the registration form; e.g. the reminders area sends the confirmation email.
+#: Sent with the new User (as sender) inside the transaction that creates an
+#: account, from the registration form and `flask users create` alike:
+#: receivers add what their area keeps for every account to db.session (e.g.
+#: reminders: the default week) and create_user commits it all at once.
+account_created = _signals.signal("account-created")
+#: Sent with the new User (as sender) once a visitor has registered in the
+#: browser and is signed in (after account_created and the confirmation email).
 user_registered = _signals.signal("user-registered")
 #: Sent with (user, module_id) when a learner completes a module.
 module_completed = _signals.signal("module-completed")

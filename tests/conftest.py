@@ -10,6 +10,8 @@ from course import create_app
 from course.config import PROJECT_ROOT
 from tests.databases import ON_POSTGRES, databases, migrate
 
+pytest_plugins = ["tests.smtp"]  # a real SMTP server for the tests that send email
+
 TEST_SECRET = "test-secret-key-" + "x" * 32
 PASSWORD = "correct horse battery"
 

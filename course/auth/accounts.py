@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..models import ROLES, Role, User
-from ..models.reminders import DEFAULT_DAYS, DEFAULT_MINUTE, ReminderSchedule
+from ..models import ROLES, Role, User, utcnow
+from ..signals import account_created
 
 
 class AccountError(ValueError):
@@ -104,20 +104,16 @@ def email_taken(address: str) -> bool:
 
 def create_user(email: str, password: str, *, name: str = "", lang: str = "en", timezone: str = "UTC",
                 role: str = Role.LEARNER, confirmed: bool = False) -> User:
-    """Create an account with the default study reminders, in one transaction."""
+    """Create an account, and what each area keeps for it (account_created), in one transaction."""
     address = check_new_account(email, password, lang, timezone, role, name=name)
     user = User(email=address, name=(name.strip() or address.split("@")[0])[:120], role=role, lang=lang, timezone=timezone)
     user.set_password(password)
     if confirmed:
-        from ..models import utcnow
-
         user.email_confirmed_at = utcnow()
     db.session.add(user)
     try:
         db.session.flush()
-        for weekday in range(7):
-            db.session.add(ReminderSchedule(user_id=user.id, weekday=weekday,
-                                            enabled=weekday in DEFAULT_DAYS, minute=DEFAULT_MINUTE))
+        account_created.send(user)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -54,3 +54,8 @@ class ForgotPasswordForm(Form):
 
 class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[InputRequired(_l("Choose a new password."))])
+
+class ConfirmationForm(Form):
+    """Send the confirmation link again; `next`: the page to go back to."""
+
+    next = HiddenField()

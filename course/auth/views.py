@@ -1,5 +1,5 @@
-"""Register, sign in, sign out, profile."""
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+"""Register, sign in, sign out, profile, password recovery, and confirming the email address."""
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user, logout_user
 
@@ -8,15 +8,14 @@ from ..i18n import LANGUAGES
 from ..models import User, utcnow
 from ..signals import user_registered
 from ..web import is_safe_next
-from . import later, recovery, throttle
+from . import confirmation, later, recovery, throttle
 from .accounts import (AccountError, check_new_account, check_password_strength, create_user, find_by_email,
                        normalise_email, time_zones)
 from .decorators import login_required
-from .forms import (ForgotPasswordForm, LoginForm, LogoutForm, PasswordForm, ProfileForm, RegisterForm,
-                    ResetPasswordForm)
+from .forms import (ConfirmationForm, ForgotPasswordForm, LoginForm, LogoutForm, PasswordForm, ProfileForm,
+                    RegisterForm, ResetPasswordForm)
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>")
-
 
 @login_manager.user_loader
 def load_user(user_id: str):
@@ -96,10 +95,14 @@ def register():
 
 
 def _welcome(user_id: int) -> None:
-    """After a registration: areas greet the new account (reminders: the confirmation link)."""
+    """After a registration (the page has gone out): the confirmation link,
+    which also signs the new account in; then areas greet it (user_registered)."""
     user = db.session.get(User, user_id)
-    if user is not None:
-        user_registered.send(user)
+    if user is None:
+        return
+    if user.email_confirmed_at is None:
+        confirmation.send_confirmation(user)
+    user_registered.send(user)
 
 
 def _tell_owner(user_id: int) -> None:
@@ -292,3 +295,63 @@ def reset_password(token: str):
 def _reset_link_problem(title, message, status=410):
     form = ForgotPasswordForm(formdata=None)
     return render_template("auth/reset_problem.html", title=title, message=message, form=form), status
+
+# -- confirming the email address ------------------------------------------
+
+@bp.post("/confirm/send")
+@login_required
+def resend_confirmation():
+    """Email a new confirmation link; back to `next` or the profile. Limited in the
+    database: a minute's pause per address, and the daily limits of every email asked for."""
+    form = ConfirmationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.email_confirmed_at is not None:
+        flash(_("Your email address is already confirmed."), "info")
+    elif throttle.blocked(pause := (throttle.rules()["email-pause"], current_user.email)) is not None:
+        flash(_("We sent you a link less than a minute ago. Please check your inbox (and your spam folder) "
+                "before asking again."), "info")
+    elif not email_allowed(current_user.email):
+        flash(_("You have asked for several links today. Please check your inbox (and your spam folder), or ask "
+                "again tomorrow."), "info")
+    elif confirmation.send_confirmation(current_user):
+        throttle.record(pause)
+        flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
+    else:
+        flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
+    if is_safe_next(form.next.data):
+        return redirect(form.next.data)
+    return redirect(url_for("auth.profile"))
+
+
+@bp.get("/reminders/confirm/<token>")  # where links emailed before confirmation moved to auth point
+@bp.get("/confirm/<token>")  # registered first: url_for builds this one
+def confirm_email(token: str):
+    try:
+        user_id, email = confirmation.read_confirm_token(token)
+    except confirmation.TokenExpired:
+        return _message(_("This link has expired"),
+                        _("Confirmation links work for seven days. Sign in and ask for a new one on your "
+                          "profile page."), status=410, profile=True)
+    except confirmation.TokenInvalid:
+        user_id, email = None, None
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or user.email != email:
+        return _message(_("This link is not valid"),
+                        _("Please check that you opened the whole link from the email, or ask for a new one on "
+                          "your profile page."), status=404, profile=True)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+        if not current_user.is_authenticated and user.active and user.deleted_at is None:
+            # The first click finishes a registration: the link proved the address, so it signs in (once).
+            start_session(user)
+            flash(_("Welcome, %(name)s! Your email address is confirmed and your account is ready.",
+                    name=user.name), "success")
+            return redirect(url_for("learn.home", lang=user.lang))
+    return _message(_("Your email address is confirmed"),
+                    _("Thank you. We will send your study reminders to %(email)s.", email=user.email))
+
+
+def _message(title, message, status=200, profile=False):
+    return render_template("auth/message.html", title=title, message=message, profile=profile), status

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 from ..models import utcnow
-from .mailer import ConfigError, parse_smtp_url
+from ..mail.mailer import ConfigError, parse_smtp_url
 from .scheduler import next_wake, tick
 
 reminders_cli = AppGroup("reminders", help="Send study reminders.")

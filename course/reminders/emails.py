@@ -1,88 +1,25 @@
-"""The emails the reminders area sends, rendered in the learner's language.
-
-Each email is rendered inside `force_locale(user.lang)` and a request
-context built on BASE_URL, so every link points at the public site
-whatever request (or none) is running. Plain-text and HTML parts,
-assembled by `mime`. The scheduler renders a whole batch inside one
-`public_site()` context (building a request context costs more than the
-rest of the email's links).
+"""The study reminder email, rendered in the learner's language as a mail
+merge (see ReminderComposer). How an email is composed and sent is
+`course.mail`'s; what a reminder says is this module's.
 """
 import re
 import secrets
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import Message
-from email.utils import format_datetime, make_msgid, parseaddr
-from urllib.parse import urlsplit
+from email.utils import format_datetime
 
-from flask import current_app, has_request_context, request, url_for
+from flask import url_for
 from flask_babel import force_locale, gettext as _
 from markupsafe import escape
 
 from ..content import get_content
 from ..learn.progress import CourseStatus, course_status
+from ..mail import mime
+from ..mail.compose import Origin, message as compose_message, public_site
+from ..mail.templating import render
 from ..models import User
-from . import mime
-from .templating import render
-from .tokens import confirm_token, unsubscribe_token
-
-_PUBLIC = "aula.public_links"
-
-
-def site_host() -> str:
-    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
-
-
-def sender() -> str:
-    return current_app.config.get("MAIL_FROM") or f"Aula <no-reply@{site_host()}>"
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Who sends: the From header, SMTP's MAIL FROM (None if MAIL_FROM has no
-    readable address) and the host of the Message-IDs. Read from the
-    configuration once per batch of emails."""
-
-    sender: str
-    envelope_from: str | None
-    host: str
-
-    @classmethod
-    def configured(cls) -> "Origin":
-        from_header = sender()
-        return cls(from_header, parseaddr(from_header)[1] or None, site_host())
-
-
-@contextmanager
-def public_site():
-    """A request context on BASE_URL: url_for(..., _external=True) gives public addresses."""
-    if has_request_context() and request.environ.get(_PUBLIC):
-        yield
-        return
-    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"],
-                                          environ_overrides={_PUBLIC: True}):
-        yield
-
-
-@contextmanager
-def public_links(lang: str):
-    """Public addresses (see public_site), and gettext speaking `lang`."""
-    with public_site(), force_locale(lang):
-        yield
-
-
-def _message(user: User, subject: str, text: str, html: str, date: str, origin: Origin,
-             **headers: str) -> Message:
-    """The email to `user`; `subject` as mime.encode_header gives it, `date` as format_datetime does."""
-    return mime.build(subject=subject, sender=origin.sender, to=mime.address(user.name, user.email), text=text,
-                      html=html, envelope_from=origin.envelope_from, recipients=(user.email,), headers={
-                          "Date": date,
-                          "Message-ID": make_msgid("aula", domain=origin.host),
-                          "Auto-Submitted": "auto-generated",
-                          "Content-Language": user.lang,
-                          **headers,
-                      })
+from .tokens import unsubscribe_token
 
 
 @dataclass(frozen=True)
@@ -180,7 +117,7 @@ class ReminderComposer:
         name = " ".join((user.name or "").split())
         text = self._fill(body.text, name, unsubscribe)
         html = self._fill(body.html, str(escape(name)), str(escape(unsubscribe)))
-        return _message(user, body.subject, text, html, self._date, self._origin, **{
+        return compose_message(user, body.subject, text, html, self._date, self._origin, **{
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         })
@@ -221,17 +158,3 @@ def reminder_message(user: User, now: datetime, status: CourseStatus | None = No
     with public_site():
         return ReminderComposer(now).message(user, status)
 
-
-def confirmation_message(user: User, now: datetime) -> Message:
-    """The email with the signed link that confirms the learner's address."""
-    with public_links(user.lang):
-        context = dict(
-            user=user,
-            confirm_url=url_for("reminders.confirm", lang=user.lang, token=confirm_token(user), _external=True),
-            settings_url=url_for("reminders.settings", lang=user.lang, _external=True),
-        )
-        subject = _("Confirm your email address for Aula")
-        text = render("reminders/email/confirm.txt", user.lang, **context)
-        html = render("reminders/email/confirm.html", user.lang, subject=subject, **context)
-        return _message(user, mime.encode_header("Subject", subject), text, html, format_datetime(now),
-                        Origin.configured())

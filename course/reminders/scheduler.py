@@ -42,9 +42,10 @@ from sqlalchemy.exc import IntegrityError
 from ..content import get_content
 from ..extensions import db
 from ..learn.progress import course_statuses
+from ..mail.compose import public_site
+from ..mail.mailer import PermanentFailure, TemporaryFailure, mailer_for
 from ..models import DeliveryStatus, ReminderDelivery, ReminderSchedule, Role, SchedulerState, User, utcnow
 from . import emails
-from .mailer import PermanentFailure, TemporaryFailure, mailer_for
 from .schedule import due_at, due_ranges, split_window
 
 log = logging.getLogger(__name__)
@@ -455,7 +456,7 @@ def send_claimed(slots: list[Claimed], now: datetime, mailer, report: TickReport
     content = get_content()
     statuses = course_statuses(lambda user: content.course(user.lang), list(users.values()))
     out = _Outcomes()
-    with emails.public_site():  # one request context for the batch's links
+    with public_site():  # one request context for the batch's links
         composer = composer or emails.ReminderComposer(now)
         sent = _send_each(slots, statuses, users, composer, now, mailer, report, out, stop)
     out.flush()
@@ -555,7 +556,7 @@ def tick(now: datetime | None = None, *, stop=None, worker: str | None = None, s
 def send_due(now: datetime, batch: int, worker: str, report: TickReport, stop=None) -> None:
     """Claim batches of due slots and send them over one connection, until none is left."""
     mailer = mailer_for(current_app.config)
-    with mailer, emails.public_site():
+    with mailer, public_site():
         composer = emails.ReminderComposer(now)
         while stop is None or not stop.is_set():
             slots = claim(now, batch, worker)

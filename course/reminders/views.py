@@ -1,29 +1,25 @@
-"""Reminder pages: settings, email confirmation, unsubscribe, the calendar
-feed, and the administrators' deliveries page. Thin: the rules are in
-settings.py, tokens.py, calendar.py and scheduler.py."""
-import logging
+"""Reminder pages: settings, unsubscribe, the calendar feed, and the
+administrators' deliveries page. Thin: the rules are in weekdays.py,
+tokens.py, calendar.py and scheduler.py. (Confirming the email address is
+auth's.)"""
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_babel import format_time, gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.accounts import time_zones
-from ..auth import throttle
 from ..auth.decorators import admin_required, login_required
-from ..auth.views import email_allowed, start_session
 from ..extensions import csrf, db
 from ..models import DeliveryStatus, ReminderDelivery, User, utcnow
-from . import emails, settings as rules, tokens
+from . import tokens, weekdays
 from .calendar import build_feed
 from .forms import WEEKDAYS, ActionForm, ScheduleForm, day_name
-from .mailer import ConfigError, MailError, mailer_for
 from .scheduler import LAST_TICK, last_tick
 from .schedule import minute_of, time_of
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("reminders", __name__, url_prefix="/<lang>/reminders", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -33,34 +29,13 @@ STATUSES = tuple(DeliveryStatus)
 PAGE_SIZE = 50
 
 
-# -- sending the confirmation email --------------------------------------
-
-def send_confirmation(user: User) -> bool:
-    """Send the confirmation link now; False (and a log line) if the mail server failed."""
-    try:
-        message = emails.confirmation_message(user, utcnow())
-        with mailer_for(current_app.config) as mailer:
-            mailer.send(message)
-    except (MailError, ConfigError) as exc:
-        log.warning("reminders: confirmation email to user %s not sent: %s", user.id, exc)
-        return False
-    return True
-
-
-def send_confirmation_on_registration(user: User, **_extra) -> None:
-    """user_registered receiver (after the registration page has gone out):
-    email the new learner their confirmation link, which also signs them in."""
-    if user.email_confirmed_at is None:
-        send_confirmation(user)
-
-
 # -- the settings page ---------------------------------------------------
 
 def _time_label(minute: int) -> str:
     return format_time(time_of(minute), "short", rebase=False)
 
 
-def _days_state(days: dict[int, rules.Day]) -> list[dict]:
+def _days_state(days: dict[int, weekdays.Day]) -> list[dict]:
     return [
         {"weekday": d.weekday, "name": day_name(d.weekday).capitalize(), "enabled": d.enabled,
          "minute": d.minute, "value": time_of(d.minute).strftime("%H:%M"), "label": _time_label(d.minute)}
@@ -68,7 +43,7 @@ def _days_state(days: dict[int, rules.Day]) -> list[dict]:
     ]
 
 
-def _fill(form: ScheduleForm, days: dict[int, rules.Day]) -> None:
+def _fill(form: ScheduleForm, days: dict[int, weekdays.Day]) -> None:
     for weekday in WEEKDAYS:
         enabled, at = form.day(weekday)
         enabled.data = days[weekday].enabled
@@ -92,7 +67,7 @@ def _saved_message(days, shift) -> str:
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def settings():
-    days = rules.load_days(current_user.id)
+    days = weekdays.load_days(current_user.id)
     form = ScheduleForm()
     if request.method == "GET":
         _fill(form, days)
@@ -101,9 +76,9 @@ def settings():
             form.timezone.errors.append(_("Choose a time zone from the list."))
         else:
             submitted = {w: (bool(form.day(w)[0].data), minute_of(form.day(w)[1].data)) for w in WEEKDAYS}
-            shift = rules.parse_shift(request.form.get("shift"))
-            days = rules.apply_changes(days, submitted, shift)
-            rules.save_days(current_user.id, days)
+            shift = weekdays.parse_shift(request.form.get("shift"))
+            days = weekdays.apply_changes(days, submitted, shift)
+            weekdays.save_days(current_user.id, days)
             current_user.timezone = form.timezone.data
             db.session.commit()
             message = _saved_message(days, shift)
@@ -122,56 +97,6 @@ def settings():
     status = 422 if form.errors else 200
     return render_template("reminders/settings.html", form=form, days=_days_state(days),
                            feed_url=feed_url, webcal_url="webcal://" + feed_url.split("://", 1)[1]), status
-
-
-@bp.post("/confirm/send")
-@login_required
-def resend_confirmation():
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if current_user.email_confirmed_at is not None:
-        flash(_("Your email address is already confirmed."), "info")
-    elif throttle.blocked(pause := (throttle.rules()["email-pause"], current_user.email)) is not None:
-        flash(_("We sent you a link less than a minute ago. Please check your inbox (and your spam folder) "
-                "before asking again."), "info")
-    elif not email_allowed(current_user.email):
-        flash(_("You have asked for several links today. Please check your inbox (and your spam folder), or ask "
-                "again tomorrow."), "info")
-    elif send_confirmation(current_user):
-        throttle.record(pause)
-        flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
-    else:
-        flash(_("We could not send the email just now. Please try again in a few minutes."), "error")
-    return redirect(url_for(".settings"))
-
-
-@bp.get("/confirm/<token>")
-def confirm(token: str):
-    try:
-        user_id, email = tokens.read_confirm_token(token)
-    except tokens.TokenExpired:
-        return _page(_("This link has expired"),
-                     _("Confirmation links work for seven days. Sign in and ask for a new one on your reminders page."),
-                     status=410, resend=True)
-    except tokens.TokenInvalid:
-        user_id, email = None, None
-    user = db.session.get(User, user_id) if user_id else None
-    if user is None or user.email != email:
-        return _page(_("This link is not valid"),
-                     _("Please check that you opened the whole link from the email, or ask for a new one on your "
-                       "reminders page."), status=404, resend=True)
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
-        db.session.commit()
-        if not current_user.is_authenticated and user.active and user.deleted_at is None:
-            # The first click finishes a registration: the link proved the address, so it signs in (once).
-            start_session(user)
-            flash(_("Welcome, %(name)s! Your email address is confirmed and your account is ready.",
-                    name=user.name), "success")
-            return redirect(url_for("learn.home", lang=user.lang))
-    return _page(_("Your email address is confirmed"),
-                 _("Thank you. We will send your study reminders to %(email)s.", email=user.email), settings=True)
 
 
 def _page(title, message, status=200, **links):
@@ -262,7 +187,7 @@ def feed(token: str):
     user = db.session.scalar(select(User).where(User.calendar_token == tokens.token_hash(token)))
     if user is None or not user.active:
         abort(404)
-    days = rules.load_days(user.id)
+    days = weekdays.load_days(user.id)
     base = current_app.config["BASE_URL"]
     body = build_feed(
         user, [(d.weekday, d.enabled, d.minute) for d in days.values()],

@@ -1,4 +1,4 @@
-"""The reminders pages: settings (with and without JS), confirmation, unsubscribe, calendar, admin."""
+"""The reminders pages: settings (with and without JS), unsubscribe, calendar, admin."""
 import email
 import re
 from email import policy
@@ -157,85 +157,6 @@ def test_no_javascript_inline(client, learner):
     response = client.get("/en/reminders/static/reminders.js")
     assert response.status_code == 200
     response.close()
-
-
-# -- confirming the address ------------------------------------------------
-
-def test_registration_sends_the_confirmation_whose_link_signs_in(app, client):
-    response = client.post("/it/register", data={"name": "Marta", "email": "marta@example.com",
-                                                 "password": "long enough password", "lang": "it",
-                                                 "timezone": "Europe/Rome"}, buffered=True)
-    assert "Abbiamo inviato un'email a marta@example.com." in response.get_data(as_text=True)
-    [message] = outbox(app)
-    assert message["Subject"] == "Conferma il tuo indirizzo email per Aula"
-    assert message["Content-Language"] == "it"
-    link = re.search(r"http://aula\.test(/it/reminders/confirm/\S+)", message.get_body(("plain",)).get_content())[1]
-    response = client.get(link)
-    assert (response.status_code, response.headers["Location"]) == (302, "/it/")
-    assert "Benvenuto, Marta! Il tuo indirizzo email è confermato" in client.get("/it/").get_data(as_text=True)
-    assert "Invia di nuovo il link" not in client.get("/it/reminders/").get_data(as_text=True)
-    response = client.get(link)  # a second click is harmless
-    assert response.status_code == 200 and "Il tuo indirizzo email è confermato" in response.get_data(as_text=True)
-
-
-def test_send_the_link_again_with_a_pause(app, client, make_user, auth):
-    make_user(email="new@example.com", confirmed=False)
-    auth.login("new@example.com")
-    response = client.post("/en/reminders/confirm/send", follow_redirects=True)
-    assert "We have sent a new link to new@example.com." in response.get_data(as_text=True)
-    response = client.post("/en/reminders/confirm/send", follow_redirects=True)
-    assert "less than a minute ago" in response.get_data(as_text=True)
-    assert len(outbox(app)) == 1
-
-
-def test_the_pause_holds_in_the_database_not_in_the_cookie(app, client, make_user, auth):
-    make_user(email="new@example.com", confirmed=False)
-    auth.login("new@example.com")
-    client.post("/en/reminders/confirm/send")
-    other = app.test_client()  # another browser: no cookie of the first
-    other.post("/en/login", data={"email": "new@example.com", "password": PASSWORD})
-    response = other.post("/en/reminders/confirm/send", follow_redirects=True)
-    assert "less than a minute ago" in response.get_data(as_text=True)
-    assert len(outbox(app)) == 1
-
-
-def test_confirmation_links_are_limited_per_address_and_day(db_path, tmp_path, make_user):
-    app = make_app(db_path, THROTTLE_EMAIL_PAUSE=0, OUTBOX_DIR=str(tmp_path / "out"))
-    make_user(email="new@example.com", confirmed=False)
-    client = app.test_client()
-    client.post("/en/login", data={"email": "new@example.com", "password": PASSWORD})
-    for _ in range(5):
-        response = client.post("/en/reminders/confirm/send", follow_redirects=True)
-        assert "We have sent a new link to new@example.com." in response.get_data(as_text=True)
-    response = client.post("/en/reminders/confirm/send", follow_redirects=True)
-    assert ("You have asked for several links today. Please check your inbox (and your spam folder), or ask again "
-            "tomorrow.") in response.get_data(as_text=True)
-    assert len(outbox(app)) == 5
-
-
-def test_bad_expired_and_outdated_confirmation_links(app, client, make_user):
-    from course.reminders import tokens
-
-    uid = make_user(email="old@example.com", confirmed=False)
-    assert client.get("/en/reminders/confirm/not-a-token").status_code == 404
-    with app.test_request_context():
-        token = tokens.confirm_token(user(app, uid))
-    with app.app_context():
-        db.session.get(User, uid).email = "changed@example.com"
-        db.session.commit()
-    assert client.get(f"/en/reminders/confirm/{token}").status_code == 404
-    assert user(app, uid).email_confirmed_at is None
-    import time
-
-    with app.test_request_context():
-        stale = tokens.confirm_token(user(app, uid))
-    real = time.time
-    try:
-        time.time = lambda: real() + 8 * 24 * 3600
-        response = client.get(f"/en/reminders/confirm/{stale}")
-    finally:
-        time.time = real
-    assert response.status_code == 410 and "This link has expired" in response.get_data(as_text=True)
 
 
 # -- unsubscribing -----------------------------------------------------------

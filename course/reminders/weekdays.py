@@ -1,4 +1,6 @@
-"""The learner's reminder settings: plain rules, and loading/saving their rows."""
+"""The learner's seven weekdays of reminders: the rules of the settings form
+(a day on or off, a time, the - and + buttons), loading and saving their
+rows, and the default week every new account gets."""
 import re
 from dataclasses import dataclass, replace
 
@@ -6,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ReminderSchedule
-from ..models.reminders import DEFAULT_MINUTE
+from ..models.reminders import DEFAULT_DAYS, DEFAULT_MINUTE
 from .schedule import STEP_MINUTES, shift as shift_minute
 
 _SHIFT = re.compile(r"^([0-6]):([+-]?)([0-9]{1,4})$")  # short ASCII digits: int() never fails
@@ -62,3 +64,13 @@ def save_days(user_id: int, days: dict[int, Day]) -> None:
             db.session.add(ReminderSchedule(user_id=user_id, weekday=weekday, enabled=day.enabled, minute=day.minute))
         else:
             row.enabled, row.minute = day.enabled, day.minute
+
+
+def default_days() -> dict[int, Day]:
+    """Monday to Friday at 07:00 (local time), the weekend off."""
+    return {weekday: Day(weekday, weekday in DEFAULT_DAYS, DEFAULT_MINUTE) for weekday in range(7)}
+
+
+def create_default_schedule(user, **_extra) -> None:
+    """account_created receiver: the new account's default week, in the transaction that creates it."""
+    save_days(user.id, default_days())

@@ -1,4 +1,4 @@
-"""Reminder fixtures: a real SMTP server (aiosmtpd) on 127.0.0.1, and helpers."""
+"""SMTP fixtures for every test that sends email: a real SMTP server (aiosmtpd) on 127.0.0.1, and helpers."""
 import email
 import socket
 import ssl

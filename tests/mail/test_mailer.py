@@ -5,10 +5,10 @@ import email
 
 import pytest
 
-from course.reminders.mailer import (ConfigError, OutboxMailer, PermanentFailure, SMTPMailer, TemporaryFailure,
+from course.mail.mailer import (ConfigError, OutboxMailer, PermanentFailure, SMTPMailer, TemporaryFailure,
                                      mailer_for, parse_smtp_url)
 
-from .conftest import Recorder, SMTPServer, authenticator, free_port, server_context
+from tests.smtp import Recorder, SMTPServer, authenticator, free_port, server_context
 
 
 def message(n=1, to="ada@example.com"):
