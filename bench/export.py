@@ -138,7 +138,7 @@ def breakdown(learners: int) -> dict:
     """CPU time of each layer of the export over the first `learners`
     learners: the SQL alone (sqlite3 module, rows fetched as they come),
     the rows through SQLAlchemy (records.completion_rows), and the whole CSV
-    export (cli.export_chunks); then a cProfile of the whole."""
+    export (export.export_chunks); then a cProfile of the whole."""
     import cProfile
     import io
     import pstats
@@ -148,7 +148,7 @@ def breakdown(learners: int) -> dict:
     from sqlalchemy.dialects import sqlite
 
     from course import create_app
-    from course.admin import cli, records
+    from course.admin import export, records
     from course.admin.filters import Filters
     from course.content import get_content
     from course.extensions import db
@@ -179,7 +179,7 @@ def breakdown(learners: int) -> dict:
             finally:
                 conn.close()
 
-        # The export exactly as the command runs it (cli.export_chunks), its
+        # The export exactly as the command runs it (export.export_chunks), its
         # rows narrowed to the sample: completion_rows is wrapped to add the
         # learner ids and to remember how the command called it.
         original = records.completion_rows
@@ -194,7 +194,7 @@ def breakdown(learners: int) -> dict:
 
         def whole():
             n = 0
-            for chunk in cli.export_chunks("csv", Filters()):
+            for chunk in export.export_chunks("csv", Filters()):
                 n += chunk.count("\n")
             return n - 1
 
@@ -203,7 +203,7 @@ def breakdown(learners: int) -> dict:
         timed("the SQL alone (sqlite3 module, same query)", bare)
         timed("SQL + rows as the command reads them (records.completion_rows)",
               lambda: sum(1 for _ in original(*called["args"], **called["kwargs"])))
-        timed("SQL + rows + CSV (cli.export_chunks): the export", whole)
+        timed("SQL + rows + CSV (export.export_chunks): the export", whole)
         profiler = cProfile.Profile()
         profiler.enable()
         whole()

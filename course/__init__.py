@@ -31,19 +31,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     from . import (activities, admin, assets, auth, authoring, certificates, content_runtime, data, errors, i18n_cli,
-                   page_meta, pagecache, privacy, reminders, web)
-    from .learn.views import bp as learn_bp, root_bp
+                   learn, page_meta, pagecache, privacy, reminders, web)
 
     content_runtime.init_app(app)
     pagecache.init_app(app)
     web.init_app(app)
     page_meta.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(root_bp)
-    auth.init_app(app)
-    app.register_blueprint(learn_bp)
     i18n_cli.init_app(app)
-    # The feature areas, each registering its blueprints, commands and menu items.
+    # Every area registers its blueprints, commands, signal receivers and menu items
+    # through its init_app (`flask course` alone is a CLI plugin: see content_cli.py):
+    # the core areas, then the feature areas.
+    for area in (learn, auth):
+        area.init_app(app)
     for area in (activities, reminders, admin, authoring, certificates, data, privacy):
         area.init_app(app)
     assets.init_app(app)  # last: it serves every area's static files under fingerprinted names

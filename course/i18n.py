@@ -5,12 +5,10 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
-#: The course languages, in the order the language switcher shows them.
-LANGUAGES = ("it", "es", "pl", "en")
-#: The reference language of the content and the UI's source language.
-DEFAULT_LANGUAGE = "en"
-#: Each language's name in that language, for the switcher.
-LANGUAGE_NAMES = {"it": "Italiano", "es": "Español", "pl": "Polski", "en": "English"}
+from .languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGE_NAMES", "LANGUAGES", "preferred_language", "render_translations",
+           "select_locale"]
 
 
 def preferred_language() -> str:

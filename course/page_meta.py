@@ -35,17 +35,17 @@ def _absolute(path: str) -> str:
     return f"{base.scheme}://{base.netloc}{path}"
 
 
-def page_url(lang: str) -> str:
+def page_address(lang: str) -> str:
     """The absolute address of this page in `lang`."""
     return _absolute(switch_language_url(lang))
 
 
 def page_alternates() -> list[tuple[str, str]]:
     """(hreflang, address) for every language of this page, then x-default."""
-    links = [(code, page_url(code)) for code in LANGUAGES]
-    return links + [("x-default", page_url(DEFAULT_LANGUAGE))]
+    links = [(code, page_address(code)) for code in LANGUAGES]
+    return links + [("x-default", page_address(DEFAULT_LANGUAGE))]
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(page_description=page_description, page_url=page_url,
+    app.jinja_env.globals.update(page_description=page_description, page_address=page_address,
                                  page_alternates=page_alternates)

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .content.markdown import render, render_inline
 from .i18n import LANGUAGE_NAMES, LANGUAGES, render_translations
+from .paging import page_url
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
@@ -124,6 +125,19 @@ def add_menu_item(app: Flask, endpoint: str, label, roles: tuple[str, ...] | Non
     app.extensions.setdefault("aula.menu", []).append((endpoint, label, roles))
 
 
+def add_admin_page(app: Flask, endpoint: str, label) -> None:
+    """Let an area add one of its pages to the administrators' navigation
+    (after the admin area's own). The page extends "admin/layout.html"."""
+    app.extensions.setdefault("aula.admin_pages", []).append((endpoint, label))
+
+
+def admin_pages() -> list[tuple[str, str]]:
+    """(endpoint, label) of the pages other areas added to the administrators' navigation."""
+    from flask import current_app
+
+    return [(endpoint, str(label)) for endpoint, label in current_app.extensions.get("aula.admin_pages", [])]
+
+
 def account_menu() -> list[dict]:
     """The menu links the current user may see, in the order areas added them."""
     from flask import current_app
@@ -151,6 +165,8 @@ def init_app(app: Flask) -> None:
         learner_date=learner_date,
         switch_language_url=switch_language_url,
         account_menu=account_menu,
+        admin_pages=admin_pages,
+        page_url=page_url,
         LANGUAGES=LANGUAGES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
     )

@@ -14,14 +14,13 @@ from ..content import get_content
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES
 from ..models import ModuleCompletion, Role, User
-from ..web import url_with_query
+from ..paging import page_number, paginate
 from . import audit, insight, learners, records
 from .accounts import ROLE_LABELS, AccountChangeError, change_role, set_active
-from .cli import download_name, export_chunks, module_ids
+from .export import download_name, export_chunks, module_ids
 from .filters import FilterError, check_filters, check_format
 from .formats import MEDIA_TYPES
 from .forms import ExportForm, FeedbackFilterForm, RoleForm, SearchForm, StatusForm
-from .paging import page_number, paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/<lang>/admin", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -31,13 +30,8 @@ restrict_blueprint(bp, Role.ADMIN)  # quiz insight says otherwise, with its own 
 
 @bp.context_processor
 def _helpers():
-    return {"ROLE_LABELS": ROLE_LABELS, "page_url": _page_url,
+    return {"ROLE_LABELS": ROLE_LABELS,
             "has_endpoint": lambda endpoint: endpoint in current_app.view_functions}
-
-
-def _page_url(page: int) -> str:
-    query = [(k, v) for k, v in request.args.items(multi=True) if k != "page"] + [("page", page)]
-    return url_with_query(request.endpoint, dict(request.view_args or {}), query)
 
 
 def _course():

@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from .loader import display_path
 from .tree import LanguageTree
 from .yamlsource import Problem

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from . import models as m
 from .tree import Content, LanguageTree
 from .yamlsource import Problem, Source, read_yaml

@@ -9,7 +9,7 @@ on them, while the app still starts (a missing lesson is shown in English).
 """
 from pathlib import Path
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from . import models as m
 from .loader import display_path
 from .tree import LanguageTree

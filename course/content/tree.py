@@ -4,7 +4,7 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from . import models as m
 
 

@@ -6,7 +6,7 @@ translations whose English original changed since (hashes).
 """
 from pathlib import Path
 
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from . import models as m
 from .hashes import check_hashes
 from .loader import check_ids, display_path, parse_content, validate_model

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import Role
 from ..signals import account_created
-from ..web import add_menu_item
+from ..web import add_admin_page, add_menu_item
 from .scheduler import DEFAULTS
 
 
@@ -25,4 +25,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     add_menu_item(app, "reminders.settings", _l("Reminders"), roles=(Role.LEARNER,))
     add_menu_item(app, "reminders_admin.deliveries", _l("Reminder deliveries"), roles=(Role.ADMIN,))
+    add_admin_page(app, "reminders_admin.deliveries", _l("Reminder deliveries"))
     account_created.connect(weekdays.create_default_schedule)

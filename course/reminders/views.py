@@ -15,6 +15,7 @@ from ..auth.accounts import time_zones
 from ..auth.decorators import admin_required, login_required
 from ..extensions import csrf, db
 from ..models import DeliveryStatus, ReminderDelivery, User, utcnow
+from ..paging import page_number, paginate
 from . import tokens, weekdays
 from .calendar import build_feed
 from .forms import WEEKDAYS, ActionForm, ScheduleForm, day_name
@@ -213,20 +214,17 @@ def deliveries():
     status = request.args.get("status", "")
     if status not in STATUSES:
         status = ""
-    page = request.args.get("page", 1, type=int)  # anything int() cannot read gives 1
-    if not 0 < page < 100_000:
-        page = 1
     query = (select(ReminderDelivery, User.email).join(User, User.id == ReminderDelivery.user_id)
              .order_by(ReminderDelivery.due_at.desc(), ReminderDelivery.id.desc()))
     if status:
         query = query.where(ReminderDelivery.status == status)
-    rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    page = paginate(query, page_number(request.args.get("page")), PAGE_SIZE, scalars=False)
     since = utcnow() - timedelta(days=7)
     counts = dict(db.session.execute(
         select(ReminderDelivery.status, func.count()).where(ReminderDelivery.due_at >= since)
         .group_by(ReminderDelivery.status)
     ).all())
     return render_template(
-        "reminders/admin_deliveries.html", rows=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE, page=page,
-        status=status, statuses=STATUSES, status_names=_status_names(), counts=counts, last_tick=last_tick(), state_name=LAST_TICK,
+        "reminders/admin_deliveries.html", page=page, status=status, statuses=STATUSES,
+        status_names=_status_names(), counts=counts, last_tick=last_tick(), state_name=LAST_TICK,
     )

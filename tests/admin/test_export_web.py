@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import insert
 
-from course.admin import cli as export_module
+from course.admin import cli as export_cli, export, views as admin_views
 from course.admin import records
 from course.extensions import db
 from tests.admin import synthetic, xapi_rules
@@ -145,4 +145,5 @@ def test_the_download_and_the_cli_share_one_function(app, client, admin, make_us
     result = runner.invoke(args=["export", "completions", "--format", "jsonl"])
     assert result.exit_code == 0
     assert result.stdout == web
-    assert export_module.export_chunks  # the one function both call
+    assert export_cli.export_chunks is export.export_chunks  # the one stream both use
+    assert admin_views.export_chunks is export.export_chunks

@@ -5,7 +5,7 @@ import yaml
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from course.content.cli import course_cli
+from course.content_cli import course_cli
 from course.content.schema import KINDS, lesson_format_schema
 from tests.authoring.helpers import SHIPPED
 

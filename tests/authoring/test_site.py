@@ -229,7 +229,7 @@ def test_a_worker_checks_for_new_content_at_most_every_few_seconds(site):
 
 def test_flask_course_reload_checks_then_announces_new_content(site):
     s = site()
-    from course.content.cli import course_cli
+    from course.content_cli import course_cli
 
     runner = s.app.test_cli_runner()
     path = site.root / "en/complaints/tactics.yaml"

@@ -343,3 +343,30 @@ def test_admin_deliveries_page(app, client, make_user, auth):
     # "²" passes str.isdigit() but not int(): it once gave a 500.
     for page in ("²", "x", "9" * 30, "1.5"):
         assert client.get(f"/en/admin/reminders/?page={page}").status_code == 200, page
+
+
+def test_admin_deliveries_page_is_part_of_the_admin_area_and_pages(app, client, make_user, auth, monkeypatch):
+    from datetime import date, datetime, timezone
+
+    from course.extensions import db
+    from course.models import ReminderDelivery
+    from course.reminders import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    uid = make_user(email="learner@example.com")
+    make_user(email="admin@example.com", role="admin")
+    with app.app_context():
+        for day in range(1, 6):
+            db.session.add(ReminderDelivery(user_id=uid, local_date=date(2026, 10, day),
+                                            due_at=datetime(2026, 10, day, 6, tzinfo=timezone.utc)))
+        db.session.commit()
+    auth.login("admin@example.com")
+    html = client.get("/it/admin/reminders/").get_data(as_text=True)
+    assert '<nav class="admin-nav"' in html  # the admin layout, with its navigation
+    assert '<a href="/it/admin/reminders/" aria-current="page">Invii dei promemoria</a>' in html
+    assert "Pagina 1 di 3" in html
+    assert 'href="/it/admin/reminders/?page=2" rel="next"' in html
+    html = client.get("/it/admin/reminders/?status=queued&page=3").get_data(as_text=True)
+    assert "Pagina 3 di 3" in html
+    assert 'href="/it/admin/reminders/?page=2&amp;status=queued" rel="prev"' in html
+    assert html.count("learner@example.com") == 1

@@ -1,9 +1,14 @@
-"""A page of results for any SELECT (of entities or of rows)."""
+"""Paging, for every area: a page of results for any SELECT (of entities or
+of rows), the page number from the query string, and the address of
+another page of the current one. Templates show it with the `pagination`
+macro of macros.html."""
 from dataclasses import dataclass
 
+from flask import request
 from sqlalchemy import func, select
 
-from ..extensions import db
+from .extensions import db
+from . import web  # (module import: web imports this module)
 
 
 @dataclass(frozen=True)
@@ -50,3 +55,13 @@ def paginate(stmt, page: int, per_page: int, scalars: bool = True) -> Page:
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = result.scalars().all() if scalars else result.all()
     return Page(items, page, per_page, total)
+
+
+def page_url(page: int) -> str:
+    """The current page's address (its query string kept) at another page number.
+
+    The query goes through url_with_query, never url_for's keywords, so a
+    visitor's `_external` or `_method` stays an ordinary query value.
+    """
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "page"] + [("page", page)]
+    return web.url_with_query(request.endpoint, dict(request.view_args or {}), query)

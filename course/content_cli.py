@@ -1,8 +1,10 @@
 """`flask course ...`: check the course, print its format, reload it.
 
-Registered as a Flask CLI plugin (see pyproject.toml), so `validate` and
-`schema` run without loading the app: they must work precisely when the
-content is broken (the app refuses to start then).
+The one command group not registered by an `init_app`: it is a Flask CLI
+plugin (see pyproject.toml), so `validate` and `schema` run without loading
+the app, precisely when the content is broken (the app refuses to start
+then). It uses the content library (course/content) and, for `reload`, the
+running app's content (content_runtime); the library knows neither.
 """
 import json
 import os
@@ -11,11 +13,11 @@ from pathlib import Path
 
 import click
 
-from ..config import PROJECT_ROOT
-from .hashes import fix_hashes
-from .loader import ContentError, display_path
-from .schema import KINDS, lesson_format_schema
-from .validate import content_root_of, validate_path
+from .config import PROJECT_ROOT
+from .content.hashes import fix_hashes
+from .content.loader import ContentError, display_path
+from .content.schema import KINDS, lesson_format_schema
+from .content.validate import content_root_of, validate_path
 
 
 def _content_dir() -> Path:
@@ -94,7 +96,7 @@ def reload(ctx: click.Context):
     info = ctx.ensure_object(ScriptInfo)
     try:
         app = info.load_app()  # loads the content: refuses broken content
-        from ..content_runtime import CHECK_SECONDS_DEFAULT, bump_generation, check_now
+        from .content_runtime import CHECK_SECONDS_DEFAULT, bump_generation, check_now
 
         with app.app_context():
             check_now()  # the files as they are now, even if the app was loaded earlier
