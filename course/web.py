@@ -125,6 +125,21 @@ def add_menu_item(app: Flask, endpoint: str, label, roles: tuple[str, ...] | Non
     app.extensions.setdefault("aula.menu", []).append((endpoint, label, roles))
 
 
+def fill_slot(app: Flask, name: str, template: str) -> None:
+    """Let an area put one of its templates into a named slot of another
+    area's page (e.g. "lesson.after"), so that the page need not know the
+    area. The slot's page includes it with its own context; slots are
+    listed where they are offered (e.g. course/learn/__init__.py)."""
+    app.extensions.setdefault("aula.slots", {}).setdefault(name, []).append(template)
+
+
+def slot(name: str) -> list[str]:
+    """The templates areas put into slot `name`, in the order they did (for `{% include %}`)."""
+    from flask import current_app
+
+    return current_app.extensions.get("aula.slots", {}).get(name, [])
+
+
 def add_admin_page(app: Flask, endpoint: str, label) -> None:
     """Let an area add one of its pages to the administrators' navigation
     (after the admin area's own). The page extends "admin/layout.html"."""
@@ -166,6 +181,7 @@ def init_app(app: Flask) -> None:
         switch_language_url=switch_language_url,
         account_menu=account_menu,
         admin_pages=admin_pages,
+        slot=slot,
         page_url=page_url,
         LANGUAGES=LANGUAGES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,

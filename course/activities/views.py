@@ -10,7 +10,8 @@ from ..web import is_safe_next
 from . import completion, notes, reflections
 from .forms import CsrfForm, note_error, reflection_error
 
-bp = Blueprint("activities", __name__, url_prefix="/<lang>", template_folder="templates")
+bp = Blueprint("activities", __name__, url_prefix="/<lang>", template_folder="templates",
+               static_folder="static", static_url_path="/activities/static")
 
 
 # --- shared helpers -------------------------------------------------------------

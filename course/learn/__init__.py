@@ -1,8 +1,18 @@
 """Learning: the course home, modules and lessons (with their printable
 text and download), the learner's progress (`progress`: lessons opened and
 completed, module and course completion) and `/`, `/healthz`, the media
-files. The lesson page offers named slots (`lesson_slots`) that other
-areas fill; learn itself knows no other area."""
+files. Learn knows no other area: its pages offer named slots that areas
+fill with their templates (web.fill_slot). "lesson.head" is part of the
+shared page (no personal data); every other filler is a personal part
+(pagecache.personal), rendered per request:
+
+- "lesson.head": stylesheets and scripts of the lesson page;
+- "lesson.block.<type>": the template that shows a block of that type (e.g.
+  reflection, quiz); learn/blocks/<type>.html otherwise;
+- "lesson.after": below the lesson and its progress (e.g. the notes box);
+- "module.quiz": inside the module page's quiz section;
+- "module.after": after it (e.g. the feedback link).
+"""
 from flask import Flask
 
 
