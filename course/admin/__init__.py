@@ -1,6 +1,10 @@
-"""Administration: learners' progress, accounts, feedback, quiz insight,
-completion-record exports (web and `flask export completions`) and the
-audit log."""
+"""Administration: learners' progress, accounts (roles, deactivation),
+feedback, quiz insight (for instructors too), completion records
+(`records`: the SQL form of the completion rules; `export`: the stream
+that the web download and `flask export completions` share; `formats`:
+CSV, JSON Lines, xAPI) and the audit log. Every page needs the admin role
+unless it says otherwise (auth.decorators.restrict_blueprint). Other areas
+add pages to the admin navigation with web.add_admin_page."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
