@@ -1,7 +1,18 @@
-"""When a lesson's required activities are done, the lesson is complete.
+"""The completion rules of activities, and applying them.
 
-`required_done` is the rule (data in, data out); `refresh_lesson` applies it
-to a learner and records the change through the progress module.
+One definition each, used by the pages, the admin learner page and (in its
+SQL form, admin/records.py) the completion-record export:
+
+- a reflection is done when every prompt has an answer that is not blank
+  (texts.is_blank / texts.not_blank_sql: the same characters);
+- a quiz activity is done once the quiz has been submitted;
+- a lesson with required activities is complete when they are all done
+  (`required_done`); `refresh_lesson` records that through learn.progress,
+  whose rules say when a module (its published lessons, then its quiz
+  passed) and the course are complete.
+
+tests/test_completion_rule.py checks, for random learner activity, that the
+export's figures equal what the learner's pages show.
 """
 from sqlalchemy import select
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..auth.decorators import login_required
 from ..learn.lookup import course_view, lesson_or_404
 from ..web import is_safe_next
-from . import completion, notes, reflections
+from . import completion, notes, reflections, texts
 from .forms import CsrfForm, note_error, reflection_error
 
 bp = Blueprint("activities", __name__, url_prefix="/<lang>", template_folder="templates",
@@ -67,7 +67,7 @@ def reflection(module_id: str, lesson_id: str, exercise_id: str):
     saved = reflections.answers_for_lesson(current_user.id, ref.id)
     values = {p.id: saved[(block.id, p.id)].text for p in block.prompts if (block.id, p.id) in saved}
     values.update({pid: sent[pid] for pid in errors})  # what was typed, even when it was not saved
-    answered = {key for key, row in saved.items() if row.text.strip()}
+    answered = {key for key, row in saved.items() if not texts.is_blank(row.text)}
     missing = reflections.missing_prompts(block, answered) if any(k[0] == block.id for k in answered) else []
     return render_template("activities/reflection.html", view=view, module=module, ref=ref, block=block,
                            values=values, errors=errors, missing=missing,

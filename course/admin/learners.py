@@ -1,8 +1,10 @@
 """Finding accounts, and what one learner has done (never what they wrote)."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
+from ..activities.completion import activity_done
+from ..activities.texts import not_blank_sql
 from ..content import CourseView
 from ..extensions import db
 from ..models import LessonProgress, QuizAttempt, ReflectionAnswer, Role, User
@@ -58,9 +60,11 @@ def learner_detail(view: CourseView, specs, user: User) -> list[ModuleState]:
         select(LessonProgress.lesson_id, LessonProgress.first_opened_at, LessonProgress.completed_at)
         .where(LessonProgress.user_id == user.id))}
     # Only which prompts have an answer: the text itself stays private.
-    answered = set(db.session.execute(
-        select(ReflectionAnswer.lesson_id, ReflectionAnswer.exercise_id, ReflectionAnswer.prompt_id)
-        .where(ReflectionAnswer.user_id == user.id, func.trim(ReflectionAnswer.text) != "")).all())
+    answered: dict[str, set] = {}
+    for lesson_id, exercise_id, prompt_id in db.session.execute(
+            select(ReflectionAnswer.lesson_id, ReflectionAnswer.exercise_id, ReflectionAnswer.prompt_id)
+            .where(ReflectionAnswer.user_id == user.id, not_blank_sql(ReflectionAnswer.text))):
+        answered.setdefault(lesson_id, set()).add((exercise_id, prompt_id))
     attempted = set(db.session.scalars(
         select(QuizAttempt.quiz_id).where(QuizAttempt.user_id == user.id).distinct()))
     rows = {row.module_id: row for row in records.completion_rows(specs, user_ids=[user.id])} \
@@ -71,10 +75,7 @@ def learner_detail(view: CourseView, specs, user: User) -> list[ModuleState]:
         for ref in module.published_lessons():
             states = []
             for block in ref.lesson.activities:
-                if block.type == "quiz":
-                    done = block.quiz in attempted
-                else:
-                    done = all((ref.id, block.id, p.id) in answered for p in block.prompts)
+                done = activity_done(block, answered.get(ref.id, set()), attempted)
                 states.append(ActivityState(block, done))
             row = progress.get(ref.id)
             lessons.append(LessonState(ref, row.first_opened_at if row else None,

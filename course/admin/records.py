@@ -1,5 +1,8 @@
 """Completion records: one row per learner and module, from ONE query.
 
+The SQL form of the completion rules of activities/completion.py and
+learn/progress.py (tests/test_completion_rule.py holds them equal).
+
 Totals (lessons, activities) come from the loaded course; what each learner
 did is counted by the database in grouped subqueries, joined to every
 learner x module pair. The rows are streamed (`yield_per`), so memory stays
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, Select, String, and_, case, false, func, literal, or_, select, true, type_coerce, union_all
 from sqlalchemy.types import TypeDecorator
 
+from ..activities.texts import not_blank_sql
 from ..content import Content
 from ..extensions import db
 from ..i18n import LANGUAGES
@@ -141,7 +145,7 @@ def completion_query(specs: Iterable[ModuleSpec], filters: Filters = Filters(),
                               ra.prompt_id.in_(prompts)) for m, lesson, exercise, prompts in exercises])
     answered = narrowed(select(
         ra.user_id, ra.module_id, ra.lesson_id, ra.exercise_id, func.count().label("answered"),
-    ), ra).where(func.trim(ra.text) != "", prompt_known).group_by(
+    ), ra).where(not_blank_sql(ra.text), prompt_known).group_by(
         ra.user_id, ra.module_id, ra.lesson_id, ra.exercise_id).subquery("answered")
     prompts_needed = case(*[
         (and_(answered.c.lesson_id == lesson, answered.c.exercise_id == exercise), len(prompts))
