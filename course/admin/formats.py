@@ -1,8 +1,8 @@
 """Completion records as CSV, JSON Lines and xAPI 1.0.3 statements.
 
-Each formatter takes an iterable of record rows (tuples in
-records.COLUMNS + records.EXTRA order) and yields text chunks as it goes, so
-a download or a file grows while the database is still being read.
+Each formatter takes an iterable of records (records.Record, read by
+name) and yields text chunks as it goes, so a download or a file grows
+while the database is still being read.
 """
 import csv
 import io
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..i18n import LANGUAGES
-from .records import COLUMNS
+from .records import COLUMNS, Record
 
 #: Rows formatted per chunk of output.
 CHUNK_ROWS = 500
@@ -82,16 +82,14 @@ def _chunks(lines: Iterable[str], head: str = "", tail: str = "") -> Iterator[st
 
 # -- CSV -------------------------------------------------------------------
 
-def _csv_cells(row) -> tuple:
-    (learner_id, name, email, lang, zone, registered, module_id, title, lessons_done, lessons_total,
-     activities_done, activities_total, best, attempts, passed, started, completed, course_completed,
-     certificate_id, certificate_issued) = row[:20]
-    best = score(best)
-    return (learner_id, spreadsheet_safe(name), spreadsheet_safe(email), lang, spreadsheet_safe(zone),
-            iso(registered), module_id, spreadsheet_safe(title), lessons_done, lessons_total,
-            activities_done, activities_total, "" if best is None else best, attempts,
-            "true" if passed else "false", iso(started), iso(completed), iso(course_completed),
-            certificate_id or "", iso(certificate_issued))
+def _csv_cells(r: Record) -> tuple:
+    best = score(r.quiz_best_score)
+    return (r.learner_id, spreadsheet_safe(r.name), spreadsheet_safe(r.email), r.language,
+            spreadsheet_safe(r.time_zone), iso(r.registered_at), r.module_id, spreadsheet_safe(r.module_title),
+            r.lessons_completed, r.lessons_total, r.activities_completed, r.activities_total,
+            "" if best is None else best, r.quiz_attempts, "true" if r.quiz_passed else "false",
+            iso(r.module_started_at), iso(r.module_completed_at), iso(r.course_completed_at),
+            r.certificate_id or "", iso(r.certificate_issued_at))
 
 
 def csv_chunks(rows: Iterable) -> Iterator[str]:
@@ -118,20 +116,18 @@ def csv_chunks(rows: Iterable) -> Iterator[str]:
 
 # -- JSON Lines ------------------------------------------------------------
 
-def record_dict(row) -> dict:
+def record_dict(r: Record) -> dict:
     """One record with typed values: numbers, booleans, ISO 8601 UTC times or null."""
-    (learner_id, name, email, lang, zone, registered, module_id, title, lessons_done, lessons_total,
-     activities_done, activities_total, best, attempts, passed, started, completed, course_completed,
-     certificate_id, certificate_issued) = row[:20]
     return {
-        "learner_id": learner_id, "name": name, "email": email, "language": lang, "time_zone": zone,
-        "registered_at": iso(registered), "module_id": module_id, "module_title": title,
-        "lessons_completed": lessons_done, "lessons_total": lessons_total,
-        "activities_completed": activities_done, "activities_total": activities_total,
-        "quiz_best_score": score(best), "quiz_attempts": attempts, "quiz_passed": bool(passed),
-        "module_started_at": iso(started), "module_completed_at": iso(completed),
-        "course_completed_at": iso(course_completed),
-        "certificate_id": certificate_id, "certificate_issued_at": iso(certificate_issued),
+        "learner_id": r.learner_id, "name": r.name, "email": r.email, "language": r.language,
+        "time_zone": r.time_zone, "registered_at": iso(r.registered_at), "module_id": r.module_id,
+        "module_title": r.module_title, "lessons_completed": r.lessons_completed,
+        "lessons_total": r.lessons_total, "activities_completed": r.activities_completed,
+        "activities_total": r.activities_total, "quiz_best_score": score(r.quiz_best_score),
+        "quiz_attempts": r.quiz_attempts, "quiz_passed": bool(r.quiz_passed),
+        "module_started_at": iso(r.module_started_at), "module_completed_at": iso(r.module_completed_at),
+        "course_completed_at": iso(r.course_completed_at),
+        "certificate_id": r.certificate_id, "certificate_issued_at": iso(r.certificate_issued_at),
     }
 
 
@@ -197,11 +193,10 @@ class XapiCatalogue:
     def statement_id(self, learner_id, module_id: str, verb: str) -> str:
         return str(uuid.uuid5(STATEMENT_NAMESPACE, f"{self.base_url}|{learner_id}|{module_id}|{verb}"))
 
-    def statements(self, row) -> list[dict]:
+    def statements(self, r: Record) -> list[dict]:
         """The statements one record makes: completed, and passed or failed."""
-        (learner_id, _name, _email, lang, _zone, _registered, module_id, _title, _ld, _lt, _ad, _at,
-         best, attempts, passed, _started, completed, _course_completed, _certificate_id, _certificate_issued,
-         passed_at, last_attempt_at) = row[:22]
+        learner_id, lang, module_id = r.learner_id, r.language, r.module_id
+        best, attempts, passed, completed = r.quiz_best_score, r.quiz_attempts, r.quiz_passed, r.module_completed_at
         if module_id not in self.modules:
             return []
         actor = {"objectType": "Agent", "account": {"homePage": self.base_url, "name": str(learner_id)}}
@@ -222,14 +217,15 @@ class XapiCatalogue:
             if result_score:
                 result["score"] = result_score
             out.append(self._statement(learner_id, module_id, verb, actor, self.quizzes[module_id], result,
-                                       lang, [self.modules[module_id]], passed_at if passed else last_attempt_at,
+                                       lang, [self.modules[module_id]],
+                                       r.quiz_passed_at if passed else r.quiz_last_attempt_at,
                                        grouping=[self.course]))
         return out
 
-    def earned(self, row) -> dict | None:
+    def earned(self, r: Record) -> dict | None:
         """The learner earned the course's certificate (once per learner, with the certificate
         as the result's extension), or None without a (valid) certificate."""
-        learner_id, lang, certificate_id, issued = row[0], row[3], row[18], row[19]
+        learner_id, lang, certificate_id, issued = r.learner_id, r.language, r.certificate_id, r.certificate_issued_at
         if not certificate_id:
             return None
         actor = {"objectType": "Agent", "account": {"homePage": self.base_url, "name": str(learner_id)}}
@@ -273,8 +269,8 @@ def xapi_chunks(rows: Iterable, catalogue: XapiCatalogue) -> Iterator[str]:
         first, learner = True, None
         for row in rows:
             statements = catalogue.statements(row)
-            if row[0] != learner:  # rows come learner by learner: one `earned` each
-                learner = row[0]
+            if row.learner_id != learner:  # rows come learner by learner: one `earned` each
+                learner = row.learner_id
                 earned = catalogue.earned(row)
                 if earned is not None:
                     statements.append(earned)

@@ -9,7 +9,7 @@ import pytest
 
 from course.admin import formats
 from course.admin.formats import XapiCatalogue, csv_chunks, jsonl_chunks, spreadsheet_safe, xapi_chunks
-from course.admin.records import COLUMNS, EXTRA
+from course.admin.records import COLUMNS, Record
 from course.content import get_content
 from tests.admin import xapi_rules
 from tests.admin.conftest import at
@@ -27,7 +27,7 @@ def row(**values):
         "quiz_passed_at": at("2026-02-03 10:59:30.25"), "quiz_last_attempt_at": at("2026-02-03 10:59:30.25"),
     }
     base.update(values)
-    return tuple(base[c] for c in COLUMNS + EXTRA)
+    return Record(**base)
 
 
 def parse_csv(text):

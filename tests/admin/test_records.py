@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from course.admin.filters import FilterError, Filters, check_filters
-from course.admin.records import COLUMNS, EXTRA, completion_rows
+from course.admin.records import Record, completion_rows
 from course.models import LessonProgress, ModuleCompletion, QuizAttempt, ReflectionAnswer
 from tests.admin.conftest import at
 
@@ -49,7 +49,14 @@ def scenario(make_user, add):
 
 
 def rows(specs, filters=Filters(), **kw):
-    return [dict(zip(COLUMNS + EXTRA, tuple(r))) for r in completion_rows(specs, filters, **kw)]
+    return [r._asdict() for r in completion_rows(specs, filters, **kw)]
+
+
+def test_the_rows_carry_the_record_names_in_order(in_app, specs):
+    from course.admin.records import completion_query
+
+    for filters in (Filters(), Filters(module="no-such-module")):
+        assert tuple(c.name for c in completion_query(specs, filters).selected_columns) == Record._fields
 
 
 def test_one_row_per_learner_and_module_with_counts_from_the_database(in_app, specs, scenario):
