@@ -84,8 +84,8 @@ def test_an_unknown_format_is_refused_with_a_message(client, admin, db_rows):
 
 def test_the_messages_are_translated(client, admin):
     page = client.get("/it/admin/export?format=csv&since=ieri").get_data(as_text=True)
-    assert "AAAA-MM-GG" in page or "YYYY-MM-DD" in page
-    assert "Inserisci la data" in page
+    assert "Inserisci la data nel formato AAAA-MM-GG, per esempio 2026-03-31." in page
+    assert "Enter the date as" not in page
 
 
 LEARNERS = 2500

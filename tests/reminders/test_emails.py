@@ -5,6 +5,9 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
+from markupsafe import escape
+
+from course.content import get_content
 from course.extensions import db
 from course.models import User
 from course.reminders.scheduler import tick
@@ -96,16 +99,18 @@ def test_outbox_by_default(app_config, make_user, tmp_path, db_path):
         create_user("eve@example.com", "a fine long secret", lang="es", timezone="Europe/Rome", confirmed=True)
         tick(MONDAY_7_ROME - timedelta(minutes=1))
         assert tick(MONDAY_7_ROME).sent == 1
+        first_lesson = get_content().course("es").modules[0].lessons[0].lesson.title
         db.session.remove()
         db.engine.dispose()
     [eml] = list((tmp_path / "box").glob("*.eml"))
-    assert "Es hora de estudiar" in eml.read_bytes().decode("utf-8", "replace") or b"Subject:" in eml.read_bytes()
     import email
     from email import policy
 
     parsed = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
-    assert parsed["Subject"].startswith("Es hora de estudiar: ")
+    assert parsed["To"] == "eve <eve@example.com>"
+    assert parsed["Subject"] == f"Es hora de estudiar: {first_lesson}"
     assert parsed["Content-Language"] == "es"
+    assert parsed.get_body(("plain",)).get_content().startswith("Hola, eve:\n")
 
 
 def test_learners_at_the_same_step_each_get_their_own_name_and_link(app, make_user, smtp_server):
@@ -128,7 +133,7 @@ def test_learners_at_the_same_step_each_get_their_own_name_and_link(app, make_us
         text = message.get_body(("plain",)).get_content()
         html = message.get_body(("html",)).get_content()
         assert text.startswith(f"Hello {name},")
-        assert "Hello Ada &lt;b&gt;&amp;&lt;/b&gt; &#34;Lovelace&#34;," in html or address != "ada@example.com"
+        assert f"<p>Hello {escape(name)},</p>" in html
         assert "<b>" not in html
         link = re.fullmatch(r"<https://aula\.example\.org/school/en/reminders/unsubscribe/([\w.-]+)>",
                             message["List-Unsubscribe"])[1]
