@@ -5,7 +5,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import base_url, browser_type_launch_args, live_server  # noqa: F401  (fixtures)
 from tests.e2e.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +20,14 @@ def answers(server, email, prompt_id):
     return [r[0] for r in rows]
 
 
-def test_answers_are_saved_while_typing_and_retried(page, live_server):
+@pytest.fixture
+def failing_network_page(context):
+    """A page whose console may report the failed requests this test causes on purpose."""
+    return context.new_page()
+
+
+def test_answers_are_saved_while_typing_and_retried(failing_network_page, live_server):
+    page = failing_network_page
     email = live_server.make_user(lang="it")
     sign_in(page, live_server, email, lang="it")
     page.goto(f"/it/modules/{M1}/{LESSON}")
