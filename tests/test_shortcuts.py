@@ -1,0 +1,228 @@
+"""The speed-ups that copy what a library does must give what the library
+gives: each is compared here with the library's own path, so that an
+upgrade that changes the library (Flask-Babel, Flask-WTF, WTForms, Jinja,
+Python's email package) shows up as a failing test, not as a wrong page or
+email. bench/findings.md lists what to re-check on such an upgrade.
+"""
+import email
+import re
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from types import SimpleNamespace
+
+import pytest
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from flask import g, render_template, render_template_string
+from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings, strategies as st
+from wtforms.i18n import messages_path
+
+from course.i18n import LANGUAGES
+from course.i18n_cli import TARGET_LANGUAGES, catalogues
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+#: A value for every placeholder: escaping must happen (or not) the same way.
+VALUE = '<b>"Ö" & 5</b>'
+
+
+def _messages() -> list:
+    """Every message id of every catalogue of the app (singular, plural or None)."""
+    found = {}
+    for folder in catalogues():
+        with (folder / "it" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            for message in read_po(fh):
+                if message.id:
+                    found[message.id if isinstance(message.id, str) else tuple(message.id)] = None
+    return sorted(found, key=str)
+
+
+def _template_items(messages):
+    items = []
+    for mid in messages:
+        singular, plural = (mid, None) if isinstance(mid, str) else mid
+        names = set(PLACEHOLDER.findall(singular)) | set(PLACEHOLDER.findall(plural or ""))
+        if plural:
+            names.discard("num")  # ngettext fills it in
+        items.append((singular, plural, {name: (3 if name == "num" else VALUE) for name in names}))
+    return items
+
+
+#: Every message through `_` or `ngettext`, autoescaped and not.
+TEMPLATE = """{% for singular, plural, values in items %}
+{% if plural %}{% for n in (1, 2, 5, 22) %}{{ ngettext(singular, plural, n, **values) }}|{% endfor %}
+{% else %}{{ _(singular, **values) }}{% endif %}
+{% autoescape false %}{% if plural %}{{ ngettext(singular, plural, 2, **values) }}{% else %}{{ _(singular, **values) }}{% endif %}{% endautoescape %}
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_render_translations_renders_every_message_as_flask_babel_does(app, lang):
+    """i18n.render_translations (the templates' gettext, bound once per render)
+    against Flask-Babel's own template callables (the Jinja globals it installs)."""
+    items = _template_items(_messages())
+    assert len(items) > 400
+    with app.test_request_context(f"/{lang}/"), force_locale(lang):
+        ours = render_template_string(TEMPLATE, items=items)  # with the app's context processors
+        library = app.jinja_env.from_string(TEMPLATE).render(items=items)  # Flask-Babel's globals alone
+    assert ours == library
+    with app.test_request_context("/en/"), force_locale("en"):
+        english = render_template_string(TEMPLATE, items=items)
+    assert (ours == english) == (lang == "en")  # the catalogues are really in use
+
+
+def _wtforms_ids(lang):
+    catalogue = Translations.load(messages_path(), [lang], domain="wtforms")
+    return catalogue, sorted({key if isinstance(key, str) else key[0] for key in catalogue._catalog if key})
+
+
+@pytest.mark.parametrize("lang", TARGET_LANGUAGES)
+def test_the_wtforms_catalogue_cache_translates_as_flask_wtf_does(app, lang):
+    """forms.wtforms_catalogue (loaded once per language) against Flask-WTF's
+    own translations (loaded from disk on each request)."""
+    from flask_wtf.i18n import translations as flask_wtf_translations
+
+    from course.forms import Form
+
+    catalogue, ids = _wtforms_ids(lang)
+    assert len(ids) > 20
+    plurals = [key for key in catalogue._catalog if isinstance(key, tuple) and key[1] == 0]
+    with app.test_request_context(f"/{lang}/"):
+        g.lang = lang
+        ours = Form.Meta().get_translations(None)
+        for mid in ids:
+            assert ours.gettext(mid) == flask_wtf_translations.gettext(mid), mid
+        for singular, _index in plurals:
+            plural = catalogue._catalog.get((singular, 1))
+            for n in (1, 2, 5, 22):
+                assert ours.ngettext(singular, plural, n) == flask_wtf_translations.ngettext(singular, plural, n)
+        assert ours.gettext("Not a valid choice.") != "Not a valid choice."
+
+
+def _email_context(lang):
+    step = SimpleNamespace(kind="lesson", title="Lesson <1> & \"one\"", module_title="Module Ö", minutes=12,
+                           url="https://aula.example.org/it/modules/m/l?x=1&y=2")
+    return dict(user=SimpleNamespace(name='Ada <b>&</b> "Lovelace"', lang=lang, email="ada@example.org"),
+                status=SimpleNamespace(started=True, fraction=0.375), step=step,
+                course_title="Customer service & <you>", course_url="https://aula.example.org/it/",
+                settings_url="https://aula.example.org/it/reminders/",
+                unsubscribe_url="https://aula.example.org/it/reminders/unsubscribe/abc?d=1&e=2",
+                confirm_url="https://aula.example.org/it/confirm/token", profile_url="https://aula.example.org/it/profile",
+                subject="Subject <&>")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("template", ["reminders/email/reminder.txt", "reminders/email/reminder.html",
+                                      "auth/email/confirm.txt", "auth/email/confirm.html"])
+def test_email_templates_render_as_flask_renders_them(app, lang, template):
+    """mail.templating's per-language environments against Flask's own
+    render_template under force_locale (the app's environment)."""
+    from course.mail.templating import render
+
+    context = _email_context(lang)
+    with app.test_request_context("/"), force_locale(lang):
+        ours = render(template, lang, **context)
+        library = render_template(template, **context)
+    assert ours == library
+    if template.endswith(".html"):
+        assert "Ada &lt;b&gt;&amp;&lt;/b&gt; &#34;Lovelace&#34;" in ours
+
+
+HEADER_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=120)
+BODY_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
+
+
+def _line_ends(text: str) -> str:
+    """A body as EmailMessage.set_content stores it: each line ended by "\\n"."""
+    return (b"\n".join(text.encode("utf-8").splitlines()) + b"\n").decode("utf-8")
+
+
+def _reference(subject, name, to_email, text, html, headers):
+    """The same email the standard library's modern way: EmailMessage, policy.default."""
+    msg = EmailMessage(policy=policy.default)
+    msg.set_content(text)  # before the headers: it drops every Content-* header (Content-Language)
+    msg.add_alternative(html, subtype="html")
+    msg["Subject"] = " ".join(subject.split())
+    msg["From"] = "Aula <no-reply@aula.example.org>"
+    msg["To"] = Address(" ".join(name.split()), addr_spec=to_email)
+    for key, value in headers.items():
+        msg[key] = value
+    return email.message_from_bytes(msg.as_bytes(), policy=policy.default)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subject=HEADER_TEXT, name=HEADER_TEXT, text=BODY_TEXT, html=BODY_TEXT)
+def test_hand_built_mime_parses_as_the_email_message_way(subject, name, text, html):
+    """mail.mime (compat32, headers written by hand) against EmailMessage with
+    policy.default: parsed back with policy.default, headers and bodies agree."""
+    from course.mail import mime
+
+    headers = {"Date": "Mon, 26 Oct 2026 06:00:00 +0000", "Message-ID": "<1.2@aula.example.org>",
+               "Auto-Submitted": "auto-generated", "Content-Language": "it",
+               "List-Unsubscribe": "<https://aula.example.org/it/reminders/unsubscribe/" + "x" * 90 + ">",
+               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    built = mime.build(subject=mime.encode_header("Subject", subject), sender="Aula <no-reply@aula.example.org>",
+                       to=mime.address(name, "ada@example.org"), text=text, html=html, headers=headers)
+    ours = email.message_from_bytes(built.as_bytes(), policy=policy.default)
+    reference = _reference(subject, name, "ada@example.org", text, html, headers)
+    for header in ("Subject", "From", "Date", "Message-ID", "Auto-Submitted", "Content-Language",
+                   "List-Unsubscribe", "List-Unsubscribe-Post", "MIME-Version"):
+        assert str(ours[header]) == str(reference[header]), header
+    assert ours["To"].addresses == reference["To"].addresses
+    assert ours.get_content_type() == reference.get_content_type() == "multipart/alternative"
+    for kind in ("plain", "html"):
+        ours_part, reference_part = ours.get_body((kind,)), reference.get_body((kind,))
+        assert ours_part.get_content_type() == reference_part.get_content_type()
+        # EmailMessage ends every line of a text body with one line end: so does ours, once parsed.
+        assert _line_ends(ours_part.get_content()) == reference_part.get_content()
+    for line in built.as_bytes().split(b"\n"):
+        assert len(line) <= 998  # RFC 5322's hard limit
+
+
+NAMES = ["Ada", 'Ada <b>&</b> "Lovelace"', "Zoë Łukasiewicz", "aula0123456789abcdef", "Bo  \t Smith"]
+
+
+def test_the_mail_merge_gives_what_rendering_each_email_gives(app, make_user):
+    """The reminders' mail merge (a body rendered once per variant, names and
+    links filled in) against rendering each learner's email whole."""
+    from flask import url_for
+    from flask_babel import gettext as _
+
+    from course.content import get_content
+    from course.extensions import db
+    from course.learn.progress import course_status
+    from course.mail.compose import public_links, public_site
+    from course.mail.templating import render
+    from course.models import User, utcnow
+    from course.reminders.emails import ReminderComposer, _Progress, next_step
+    from course.reminders.tokens import unsubscribe_token
+
+    ids = [make_user(email=f"p{n}@example.org", name=name, lang=LANGUAGES[n % 4]) for n, name in enumerate(NAMES)]
+    with app.app_context():
+        now = utcnow()
+        with public_site():
+            composer = ReminderComposer(now)
+            for uid in ids:
+                user = db.session.get(User, uid)
+                merged = email.message_from_bytes(composer.message(user).as_bytes(), policy=policy.default)
+                view = get_content().course(user.lang)
+                status = course_status(view, user)
+                with public_links(user.lang):
+                    step = next_step(view, status, user.lang)
+                    unsubscribe = url_for("reminders.unsubscribe", lang=user.lang, token=unsubscribe_token(user),
+                                          _external=True)
+                    context = dict(
+                        user=SimpleNamespace(name=" ".join(user.name.split()), lang=user.lang),
+                        status=_Progress(status.started, status.fraction), step=step,
+                        course_title=view.course.title,
+                        course_url=url_for("learn.home", lang=user.lang, _external=True),
+                        settings_url=url_for("reminders.settings", lang=user.lang, _external=True),
+                        unsubscribe_url=unsubscribe)
+                    subject = _("Time to study: %(lesson)s", lesson=step.title)
+                    text = render("reminders/email/reminder.txt", user.lang, **context)
+                    html = render("reminders/email/reminder.html", user.lang, subject=subject, **context)
+                assert merged["Subject"] == subject
+                assert merged["List-Unsubscribe"] == f"<{unsubscribe}>"
+                assert merged.get_body(("plain",)).get_content() == text
+                assert merged.get_body(("html",)).get_content() == html
