@@ -20,8 +20,10 @@ need = $(eval need_out := $(shell PYTHON=$(PYTHON) scripts/need.sh $(1)))$(if $(
 run: install translations db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The quick tests on both cores (pytest-xdist), then the browser tests (not the Lighthouse audit).
 test: need-test install translations tools
-	$(BIN)/pytest -m "not audit"
+	$(BIN)/pytest -m "not e2e and not audit" -n 2
+	$(BIN)/pytest -m "e2e and not audit"
 
 # Lighthouse on the main pages, mobile and desktop (about 15 s a page): .ci/run runs it too.
 audit: need-test install translations tools
@@ -51,7 +53,7 @@ need-postgres:
 
 # The quick tests alone (no browser), for development.
 test-quick: install translations
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest -m "not e2e" -n 2
 
 install: $(STAMP)
 
