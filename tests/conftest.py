@@ -13,6 +13,10 @@ from tests.databases import ON_POSTGRES, databases, migrate
 pytest_plugins = ["tests.smtp"]  # a real SMTP server for the tests that send email
 
 TEST_SECRET = "test-secret-key-" + "x" * 32
+#: A small course of the tests' own (two modules, a reflection, quizzes), for
+#: tests of the engine: override `app_config` with {"CONTENT_DIR": str(FIXTURE_COURSE)}.
+#: Tests of the shipped course as such use the default, the project's content/.
+FIXTURE_COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
 PASSWORD = "correct horse battery"
 
 

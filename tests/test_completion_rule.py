@@ -18,8 +18,14 @@ from course.content import get_content
 from course.extensions import db
 from course.learn.progress import course_status
 from course.models import LessonProgress, QuizAttempt, ReflectionAnswer, User, utcnow
+from tests.conftest import FIXTURE_COURSE
 
 TEXTS = ["", " ", "\t\n", "\r\n  \f\v", "\u00a0", "Yes", "  a  ", "\u2003x"]
+
+
+@pytest.fixture
+def app_config():
+    return {"CONTENT_DIR": str(FIXTURE_COURSE)}
 
 
 @pytest.fixture
@@ -36,7 +42,7 @@ def course(app):
                     if block.type == "reflection":
                         prompts += [(module.id, ref.id, block.id, p.id) for p in block.prompts]
                     else:
-                        quizzes.append((module.id, block.quiz, 80))
+                        quizzes.append((module.id, block.quiz, view.quiz(block.quiz)[0].pass_mark))
         return lessons, prompts, quizzes
 
 
