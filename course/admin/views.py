@@ -3,7 +3,7 @@
 Every page needs the admin role, except quiz insight, which instructors may
 open too. Visitors are sent to sign in; other signed-in users get 403.
 """
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
