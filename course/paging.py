@@ -63,5 +63,5 @@ def page_url(page: int) -> str:
     The query goes through url_with_query, never url_for's keywords, so a
     visitor's `_external` or `_method` stays an ordinary query value.
     """
-    query = [(k, v) for k, v in request.args.items(multi=True) if k != "page"] + [("page", page)]
+    query = [("page", page)] + [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
     return web.url_with_query(request.endpoint, dict(request.view_args or {}), query)

@@ -22,7 +22,7 @@ from wtforms.i18n import messages_path
 from course.i18n import LANGUAGES
 from course.i18n_cli import TARGET_LANGUAGES, catalogues
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
 #: A value for every placeholder: escaping must happen (or not) the same way.
 VALUE = '<b>"Ö" & 5</b>'
 
@@ -42,10 +42,11 @@ def _template_items(messages):
     items = []
     for mid in messages:
         singular, plural = (mid, None) if isinstance(mid, str) else mid
-        names = set(PLACEHOLDER.findall(singular)) | set(PLACEHOLDER.findall(plural or ""))
+        names = dict(PLACEHOLDER.findall(singular) + PLACEHOLDER.findall(plural or ""))  # name: s or d
         if plural:
-            names.discard("num")  # ngettext fills it in
-        items.append((singular, plural, {name: (3 if name == "num" else VALUE) for name in names}))
+            names.pop("num", None)  # ngettext fills it in
+        items.append((singular, plural, {name: (3 if kind == "d" or name == "num" else VALUE)
+                                         for name, kind in names.items()}))
     return items
 
 

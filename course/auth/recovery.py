@@ -15,12 +15,12 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from .. import mail
 from ..extensions import db
+from ..mail import mime
+from ..mail.compose import Origin, message, public_links
+from ..mail.templating import render
 from ..models import User, utcnow
-from ..reminders import mime
-from ..reminders.emails import Origin, _message, public_links
-from ..reminders.mailer import ConfigError, MailError, mailer_for
-from ..reminders.templating import render
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +74,13 @@ def _send(user: User, template: str, subject, **context) -> bool:
         with public_links(user.lang):
             context = {"user": user, **{k: v() if callable(v) else v for k, v in context.items()}}
             subject_text = str(subject)  # a lazy string, in the user's language here
-            message: Message = _message(
+            email: Message = message(
                 user, mime.encode_header("Subject", subject_text),
                 render(f"auth/email/{template}.txt", user.lang, **context),
                 render(f"auth/email/{template}.html", user.lang, subject=subject_text, **context),
                 format_datetime(utcnow()), Origin.configured())
-        with mailer_for(current_app.config) as mailer:
-            mailer.send(message)
-    except (MailError, ConfigError) as exc:
+        mail.send(email)
+    except (mail.MailError, mail.ConfigError) as exc:
         log.warning("auth: %s email to user %s not sent: %s", template, user.id, exc)
         return False
     return True

@@ -32,7 +32,7 @@ def test_each_prompt_is_a_labelled_text_area(client, learner, course):
             assert f'<label for="{field_id}">{escape(prompt.label)}</label>' in page
             assert f'<textarea id="{field_id}" name="p-{prompt.id}"' in page
         assert 'class="save-status js-save-status" role="status" aria-live="polite"' in page
-        assert re.search(r'src="/en/activities/static/activities\.[0-9a-f]{12}\.js"', page)  # the autosave script, fingerprinted
+        assert re.search(rf'src="/{lang}/activities/static/activities\.[0-9a-f]{{12}}\.js"', page)  # the autosave script, fingerprinted
 
 
 def test_a_visitor_sees_the_prompts_and_an_invitation(client, course):

@@ -13,7 +13,7 @@ import pytest
 
 from course.config import PROJECT_ROOT
 from tests.conftest import TEST_SECRET
-from tests.reminders.conftest import Recorder, SMTPServer
+from tests.smtp import Recorder, SMTPServer
 
 FLASK = str(Path(sys.executable).with_name("flask"))
 
