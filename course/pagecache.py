@@ -40,6 +40,8 @@ from jinja2 import pass_context
 from jinja2.runtime import new_context
 from markupsafe import Markup
 
+from .models import STAFF_ROLES, Role
+
 #: Between a hole's number and the text around it. Random per process, so no
 #: text of the course can imitate it.
 _SEP = "\x00" + secrets.token_hex(8) + "\x00"
@@ -65,8 +67,8 @@ class UserStandIn:
         self.is_authenticated = role is not None
         self.is_anonymous = role is None
         self.is_active = role is not None
-        self.is_staff = role in ("instructor", "admin")
-        self.is_admin = role == "admin"
+        self.is_staff = role in STAFF_ROLES
+        self.is_admin = role == Role.ADMIN
 
     def __getattr__(self, name):
         raise PersonalDataInSharedPart(

@@ -12,6 +12,7 @@ import os
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from ..models import Role
 from ..signals import course_completed
 from ..web import add_menu_item
 
@@ -29,5 +30,5 @@ def init_app(app: Flask) -> None:
         audit.ACTIONS.setdefault(action, label)
     app.jinja_env.globals.update(admin_certificate=admin.admin_certificate,
                                  certificate_holders_for=admin.holders_of)
-    add_menu_item(app, "certificates.mine", _l("My certificate"), roles=("learner",))
+    add_menu_item(app, "certificates.mine", _l("My certificate"), roles=(Role.LEARNER,))
     course_completed.connect(views.on_course_completed)

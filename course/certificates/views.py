@@ -6,8 +6,9 @@ language of the address; `/verify/<id>.json` for machines.
 """
 from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..auth.decorators import login_required
 from ..content import get_content
 from ..extensions import db
 from ..i18n import LANGUAGES, preferred_language

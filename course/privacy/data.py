@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from ..extensions import db
 from ..models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, ModuleFeedback, Note, QuizAnswer,
-                      QuizAttempt, ReflectionAnswer, ReminderDelivery, ReminderSchedule, User, utcnow)
+                      QuizAttempt, ReflectionAnswer, ReminderDelivery, ReminderSchedule, Role, User, utcnow)
 
 FORMAT = "aula-personal-data/1"
 #: Columns never handed out: secrets, and what only the app's own machinery reads.
@@ -180,9 +180,9 @@ def erase(user: User) -> None:
 
 def deletion_refused(user: User):
     """Why this account cannot delete itself (a translated message), or None."""
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         admins = db.session.scalar(select(func.count(User.id)).where(
-            User.role == "admin", User.active.is_(True), User.deleted_at.is_(None), User.id != user.id))
+            User.role == Role.ADMIN, User.active.is_(True), User.deleted_at.is_(None), User.id != user.id))
         if not admins:
             return _l("You are the only administrator. Make another account an administrator first, so that "
                       "someone can still run Aula.")

@@ -3,10 +3,11 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 
 from ..admin import audit
 from ..auth import throttle
+from ..auth.decorators import login_required
 from ..extensions import db
 from . import data
 from .forms import DeleteAccountForm
