@@ -60,7 +60,8 @@ def test_a_link_emailed_before_confirmation_moved_to_auth_still_confirms(app, cl
     uid = make_user(email="early@example.com", confirmed=False)
     with app.test_request_context():
         token = confirm_token(user(app, uid))
-    assert client.get(f"/es/reminders/confirm/{token}").status_code == 200
+    response = client.get(f"/es/reminders/confirm/{token}")
+    assert (response.status_code, response.headers["Location"]) == (302, "/es/")  # confirmed, and signed in
     assert user(app, uid).email_confirmed_at is not None
 
 
