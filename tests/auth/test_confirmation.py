@@ -61,7 +61,7 @@ def test_a_link_emailed_before_confirmation_moved_to_auth_still_confirms(app, cl
     with app.test_request_context():
         token = confirm_token(user(app, uid))
     response = client.get(f"/es/reminders/confirm/{token}")
-    assert (response.status_code, response.headers["Location"]) == (302, "/es/")  # confirmed, and signed in
+    assert (response.status_code, response.headers["Location"]) == (302, "/en/")  # confirmed, signed in, home in their language
     assert user(app, uid).email_confirmed_at is not None
 
 
