@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-quick test-postgres audit tools need-test need-postgres need-bench install translations messages db validate bench clean
+.PHONY: run test test-quick test-postgres audit tools ralph need-test need-postgres need-bench install translations messages db validate bench clean
 
 # System tools (CHECK:DEBIAN_PACKAGE, see scripts/need.sh): installed with apt-get when
 # make runs as root, else make stops with one line naming the packages. Add yours here.
@@ -21,7 +21,7 @@ run: install translations db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The quick tests on both cores (pytest-xdist), then the browser tests (not the Lighthouse audit).
-test: need-test install translations tools
+test: need-test install translations tools ralph
 	$(BIN)/pytest -m "not e2e and not audit" -n 2
 	$(BIN)/pytest -m "e2e and not audit"
 
@@ -52,7 +52,7 @@ need-postgres:
 	@:$(call need,$(PG_NEEDS))
 
 # The quick tests alone (no browser), for development.
-test-quick: install translations
+test-quick: install translations ralph
 	$(BIN)/pytest -m "not e2e" -n 2
 
 install: $(STAMP)
@@ -91,5 +91,18 @@ bench: need-bench need-test install translations tools
 need-bench:
 	@:$(call need,$(BENCH_NEEDS))
 
+# Ralph, a real Learning Record Store, for the xAPI tests: in a venv of its own
+# (its dependencies must not clash with the app's pins); kept between runs.
+RALPH_VENV := .venv-ralph
+ralph: $(RALPH_VENV)/.installed
+
+$(RALPH_VENV)/.installed:
+	@:$(if $(wildcard $(RALPH_VENV)/bin/python),,$(call need,$(VENV_NEEDS)))
+	test -x $(RALPH_VENV)/bin/python || $(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install --quiet --upgrade uv || true
+	if [ -x $(RALPH_VENV)/bin/uv ]; then $(RALPH_VENV)/bin/uv pip install --quiet --python $(RALPH_VENV)/bin/python 'ralph-malph[cli,lrs]==5.1.0' 'requests==2.34.2'; \
+	else $(RALPH_VENV)/bin/python -m pip install --quiet 'ralph-malph[cli,lrs]==5.1.0' 'requests==2.34.2'; fi
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(TOOLS) *.egg-info .pytest_cache
+	rm -rf $(VENV) $(RALPH_VENV) $(TOOLS) *.egg-info .pytest_cache

@@ -30,8 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         default_translation_directories=";".join(_translation_directories()),
     )
 
-    from . import (activities, admin, assets, auth, authoring, certificates, content_runtime, data, errors, i18n_cli,
-                   learn, page_meta, pagecache, privacy, reminders, web)
+    from . import (activities, admin, assets, auth, authoring, certificates, content_runtime, dashboards, data, errors,
+                   i18n_cli, learn, page_meta, pagecache, privacy, reminders, web, xapi)
 
     content_runtime.init_app(app)
     pagecache.init_app(app)
@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # the core areas, then the feature areas.
     for area in (learn, auth):
         area.init_app(app)
-    for area in (activities, reminders, admin, authoring, certificates, data, privacy):
+    for area in (activities, reminders, admin, authoring, certificates, data, privacy, xapi, dashboards):
         area.init_app(app)
     assets.init_app(app)  # last: it serves every area's static files under fingerprinted names
     return app

@@ -41,3 +41,30 @@ def _private_sqlite_file(dialect, _record, cargs, cparams):
         pass
     except FileNotFoundError:  # no such folder: SQLite gives its own error
         pass
+
+
+def insert_ignoring_duplicates(connection, model, rows: list[dict], keys: list[str]) -> None:
+    """INSERT rows on `connection`; a row whose `keys` exist already is left alone.
+
+    Dialect switch: SQLite and PostgreSQL both have INSERT ... ON CONFLICT DO
+    NOTHING; any other database gets a plain INSERT of the rows not found.
+    """
+    if not rows:
+        return
+    dialect = connection.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        stmt = dialect_insert(model).on_conflict_do_nothing(index_elements=keys)
+        for i in range(0, len(rows), 5000):
+            connection.execute(stmt, rows[i:i + 5000])
+        return
+    from sqlalchemy import insert, select, tuple_
+    columns = [getattr(model, key) for key in keys]
+    wanted = {tuple(row[key] for key in keys): row for row in rows}
+    found = set(connection.execute(select(*columns).where(tuple_(*columns).in_(list(wanted)))))
+    fresh = [row for key, row in wanted.items() if key not in found]
+    if fresh:
+        connection.execute(insert(model), fresh)

@@ -15,3 +15,6 @@ user_registered = _signals.signal("user-registered")
 module_completed = _signals.signal("module-completed")
 #: Sent with the user (sender) when a learner first completes the whole course.
 course_completed = _signals.signal("course-completed")
+#: Sent (sender: the app) by the scheduler process (`reminders run`) once a
+#: minute, after its reminders: other periodic work hangs on it.
+scheduler_tick = _signals.signal("scheduler-tick")

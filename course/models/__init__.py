@@ -4,12 +4,15 @@ from .audit import AuditEvent
 from .certificates import Certificate
 from .progress import LessonProgress, ModuleCompletion
 from .reminders import DeliveryStatus, ReminderDelivery, ReminderSchedule, SchedulerState
+from .study import StudyDay
 from .throttle import ThrottleEvent
 from .types import utcnow
 from .users import ROLES, STAFF_ROLES, Role, User
+from .xapi import XAPI_STATUSES, XapiStatement
 
 __all__ = [
     "AuditEvent", "Certificate", "DeliveryStatus", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
     "QuizAnswer", "QuizAttempt", "ReflectionAnswer", "ReminderDelivery",
     "ReminderSchedule", "Role", "ROLES", "SchedulerState", "STAFF_ROLES", "ThrottleEvent", "User", "utcnow",
+    "StudyDay", "XAPI_STATUSES", "XapiStatement",
 ]

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..models import utcnow
 from ..mail.mailer import ConfigError, parse_smtp_url
+from ..signals import scheduler_tick
 from .scheduler import next_wake, tick
 
 reminders_cli = AppGroup("reminders", help="Send study reminders.")
@@ -66,6 +67,7 @@ def run_forever(stop: threading.Event, echo=click.echo, senders: int = 1) -> Non
                 echo(f"reminders: {report.summary()}")
         finally:
             db.session.remove()
+        scheduler_tick.send(current_app._get_current_object())
         now = utcnow()
         stop.wait(max((next_wake(now) - now).total_seconds(), 0.05))
 
