@@ -36,10 +36,11 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..content import get_content
+from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..learn.progress import course_statuses
 from ..mail.compose import public_site
@@ -203,29 +204,8 @@ def due_slots(zones: list[str], start: datetime, end: datetime) -> list[tuple[in
 
 
 def _insert_ignoring_duplicates(rows: list[dict]) -> None:
-    """Insert delivery rows; a row whose (user_id, local_date) exists is left alone.
-
-    Dialect switch: SQLite and PostgreSQL both have INSERT ... ON CONFLICT
-    DO NOTHING; any other database inserts row by row in savepoints.
-    """
-    if not rows:
-        return
-    dialect = db.session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        stmt = dialect_insert(ReminderDelivery).on_conflict_do_nothing(index_elements=["user_id", "local_date"])
-        for i in range(0, len(rows), 5000):
-            db.session.execute(stmt, rows[i:i + 5000])
-        return
-    for row in rows:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(insert(ReminderDelivery), [row])
-        except IntegrityError:
-            pass
+    """Insert delivery rows; a row whose (user_id, local_date) exists is left alone."""
+    insert_ignoring_duplicates(db.session.connection(), ReminderDelivery, rows, ["user_id", "local_date"])
 
 
 def record_due(now: datetime, report: TickReport) -> None:
