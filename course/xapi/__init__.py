@@ -5,8 +5,10 @@ minute inside `flask reminders run`), and the admin page of the queue."""
 import os
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from ..signals import scheduler_tick
+from ..web import add_menu_item
 from .sender import DEFAULTS
 
 ENVIRONMENT = ("XAPI_LRS_URL", "XAPI_LRS_KEY", "XAPI_LRS_SECRET")
@@ -15,7 +17,7 @@ ENVIRONMENT = ("XAPI_LRS_URL", "XAPI_LRS_KEY", "XAPI_LRS_SECRET")
 def init_app(app: Flask) -> None:
     from flask_sqlalchemy.session import Session
 
-    from . import events
+    from . import events, views
     from .cli import xapi_cli
     from .sender import push_on_tick
 
@@ -25,4 +27,6 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(name, value)
     events.listen(Session)
     app.cli.add_command(xapi_cli)
+    app.register_blueprint(views.bp)
+    add_menu_item(app, "xapi.queue", _l("xAPI statements"), roles=("admin",))
     scheduler_tick.connect(push_on_tick)
