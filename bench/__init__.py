@@ -14,4 +14,5 @@ BENCHMARKS = {
     "startup": ("bench.startup", "Start-up: loading and validating the course", 200),
     "senders": ("bench.senders", "Reminders: --senders N against a mail server taking 20 ms a message", 150),
     "lighthouse": ("bench.lighthouse", "Lighthouse on the course home and a lesson", 180),
+    "dashboard": ("bench.dashboard", "Admin dashboard over 100,000 learners", 240),
 }

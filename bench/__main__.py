@@ -1,6 +1,6 @@
 """`python -m bench [NAME ...]`: run the benchmarks, each in its own process,
 and write bench/RESULTS.md (only when all of them ran, unless --output is
-given). Names: lesson, writes, export, reminders, startup."""
+given). Names: lesson, writes, export, reminders, startup, dashboard."""
 import argparse
 import contextlib
 import json

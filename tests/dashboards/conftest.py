@@ -1,0 +1,1 @@
+from tests.activities.conftest import course  # noqa: F401  (fixture)
