@@ -4,6 +4,7 @@ days they are drawn from (activity.py)."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from ..models import Role
 from ..web import add_menu_item
 
 
@@ -14,5 +15,5 @@ def init_app(app: Flask) -> None:
 
     activity.listen(Session)
     app.register_blueprint(views.bp)
-    add_menu_item(app, "dashboards.my_progress", _l("My progress"), roles=("learner",))
-    add_menu_item(app, "dashboards.admin_dashboard", _l("Dashboard"), roles=("admin",))
+    add_menu_item(app, "dashboards.my_progress", _l("My progress"), roles=(Role.LEARNER,))
+    add_menu_item(app, "dashboards.admin_dashboard", _l("Dashboard"), roles=(Role.ADMIN,))

@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func, literal, select
 
 from ..content import CourseView
 from ..extensions import db
-from ..models import LessonProgress, QuizAttempt, ReminderDelivery, StudyDay, User
+from ..models import DeliveryStatus, LessonProgress, QuizAttempt, ReminderDelivery, Role, StudyDay, User
 
 #: Weeks shown by the charts of activity (the current one included).
 WEEKS = 12
@@ -24,7 +24,7 @@ def first_monday(today: date, weeks: int = WEEKS) -> date:
 
 
 def _staff():
-    return select(User.id).where(User.role != "learner")
+    return select(User.id).where(User.role != Role.LEARNER)
 
 
 # -- the learner -------------------------------------------------------------
@@ -97,7 +97,7 @@ def reminder_effect(today: date, weeks: int = WEEKS) -> ReminderEffect:
     """Study on days with a reminder sent against days without one, over the weeks shown."""
     since = first_monday(today, weeks)
     rd = ReminderDelivery
-    sent = and_(rd.user_id == StudyDay.user_id, rd.local_date == StudyDay.day, rd.status == "sent")
+    sent = and_(rd.user_id == StudyDay.user_id, rd.local_date == StudyDay.day, rd.status == DeliveryStatus.SENT)
     with_reminder = rd.id.is_not(None)
     studied, other, learners_r, learners_o = db.session.execute(
         select(func.sum(case((with_reminder, 1), else_=0)), func.sum(case((with_reminder, 0), else_=1)),

@@ -1,11 +1,12 @@
 """The learner's "My progress" and the administrators' dashboard."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_babel import format_date, format_percent, get_locale, gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..admin.insight import quiz_stats
+from ..auth.decorators import admin_required, login_required
 from ..learn.lookup import course_view
 from ..learn.progress import course_status
 from ..models import utcnow
@@ -63,10 +64,8 @@ def my_progress():
 
 
 @bp.get("/admin/dashboard")
-@login_required
+@admin_required
 def admin_dashboard():
-    if not current_user.is_admin:
-        abort(403)
     view = course_view()
     today = utcnow().date()
     funnel = figures.funnel(view)

@@ -1,5 +1,6 @@
 """The xAPI outbox: statements written with the learning event, sent later."""
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -7,9 +8,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
-#: A statement's life: waiting (to be sent, or sent again after an outage),
-#: sending (claimed by a sender), sent (the LRS has it), failed (the LRS refused it).
-XAPI_STATUSES = ("waiting", "sending", "sent", "failed")
+class XapiStatus(StrEnum):
+    """A statement's life. Stored as its value; compares equal to it."""
+
+    WAITING = "waiting"  # to be sent (or sent again after an outage)
+    SENDING = "sending"  # claimed by a sender
+    SENT = "sent"        # the LRS has it
+    FAILED = "failed"    # the LRS refused it
+
+
+#: The statuses, in their order of life (for pages and filters).
+XAPI_STATUSES = tuple(XapiStatus)
 
 
 class XapiStatement(db.Model):
@@ -25,7 +34,7 @@ class XapiStatement(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     verb: Mapped[str] = mapped_column(String(16))
     payload: Mapped[str] = mapped_column(Text)  # the statement, as JSON
-    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    status: Mapped[str] = mapped_column(String(16), default=XapiStatus.WAITING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))

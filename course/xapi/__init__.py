@@ -7,6 +7,7 @@ import os
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from ..models import Role
 from ..signals import scheduler_tick
 from ..web import add_menu_item
 from .sender import DEFAULTS
@@ -28,5 +29,5 @@ def init_app(app: Flask) -> None:
     events.listen(Session)
     app.cli.add_command(xapi_cli)
     app.register_blueprint(views.bp)
-    add_menu_item(app, "xapi.queue", _l("xAPI statements"), roles=("admin",))
+    add_menu_item(app, "xapi.queue", _l("xAPI statements"), roles=(Role.ADMIN,))
     scheduler_tick.connect(push_on_tick)

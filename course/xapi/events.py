@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..content import get_content
 from ..database import insert_ignoring_duplicates
-from ..models import LessonProgress, ModuleCompletion, QuizAttempt, ReflectionAnswer, User, XapiStatement
+from ..models import LessonProgress, ModuleCompletion, QuizAttempt, ReflectionAnswer, User, XapiStatement, XapiStatus
 from ..models.types import utcnow
 from .statements import XapiCatalogue, attempt_key, quiz_key
 
@@ -168,7 +168,7 @@ def _after_flush(session: Session, _flush_context) -> None:
     now = utcnow()
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     rows = [{"statement_id": s["id"], "user_id": int(s["actor"]["account"]["name"]),
-             "verb": s["verb"]["id"].rsplit("/", 1)[1], "payload": dumps(s), "status": "waiting",
+             "verb": s["verb"]["id"].rsplit("/", 1)[1], "payload": dumps(s), "status": XapiStatus.WAITING,
              "attempts": 0, "created_at": now} for s in statements]
     insert_ignoring_duplicates(connection, XapiStatement, rows, ["statement_id"])
 

@@ -28,7 +28,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
-from ..models import XapiStatement
+from ..models import XapiStatement, XapiStatus
 from ..models.types import utcnow
 from ..reminders.scheduler import retry_delay, worker_name
 
@@ -142,8 +142,8 @@ def release_stale(now: datetime) -> None:
     stale = now - timedelta(minutes=_setting("XAPI_SENDING_TIMEOUT_MINUTES"))
     db.session.execute(
         update(XapiStatement)
-        .where(XapiStatement.status == "sending", XapiStatement.claimed_at < stale)
-        .values(status="waiting", claimed_by=None)
+        .where(XapiStatement.status == XapiStatus.SENDING, XapiStatement.claimed_at < stale)
+        .values(status=XapiStatus.WAITING, claimed_by=None)
         .execution_options(synchronize_session=False))
     db.session.commit()
 
@@ -151,15 +151,15 @@ def release_stale(now: datetime) -> None:
 def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
     """Take up to `limit` waiting statements that are due; no other sender gets them."""
     due = or_(XapiStatement.next_attempt_at.is_(None), XapiStatement.next_attempt_at <= now)
-    ids = list(db.session.scalars(select(XapiStatement.id).where(XapiStatement.status == "waiting", due)
+    ids = list(db.session.scalars(select(XapiStatement.id).where(XapiStatement.status == XapiStatus.WAITING, due)
                                   .order_by(XapiStatement.id).limit(limit)))
     db.session.commit()
     if not ids:
         return []
     token = f"{worker}/{uuid.uuid4().hex[:12]}"
     db.session.execute(
-        update(XapiStatement).where(XapiStatement.id.in_(ids), XapiStatement.status == "waiting")
-        .values(status="sending", claimed_by=token, claimed_at=now, attempts=XapiStatement.attempts + 1)
+        update(XapiStatement).where(XapiStatement.id.in_(ids), XapiStatement.status == XapiStatus.WAITING)
+        .values(status=XapiStatus.SENDING, claimed_by=token, claimed_at=now, attempts=XapiStatement.attempts + 1)
         .execution_options(synchronize_session=False))
     db.session.commit()
     rows = db.session.execute(
@@ -169,18 +169,18 @@ def claim(now: datetime, limit: int, worker: str) -> list[Claimed]:
 
 
 def _sent(row: Claimed, now: datetime) -> dict:
-    return {"id": row.id, "status": "sent", "sent_at": now, "claimed_by": None, "last_error": None,
+    return {"id": row.id, "status": XapiStatus.SENT, "sent_at": now, "claimed_by": None, "last_error": None,
             "next_attempt_at": None}
 
 
 def _wait(row: Claimed, now: datetime, reason: str) -> dict:
     delay = retry_delay(row.attempts, _setting("XAPI_RETRY_MAX_MINUTES"))
-    return {"id": row.id, "status": "waiting", "next_attempt_at": now + delay, "claimed_by": None,
+    return {"id": row.id, "status": XapiStatus.WAITING, "next_attempt_at": now + delay, "claimed_by": None,
             "last_error": reason}
 
 
 def _failed(row: Claimed, reason: str) -> dict:
-    return {"id": row.id, "status": "failed", "claimed_by": None, "last_error": reason, "next_attempt_at": None}
+    return {"id": row.id, "status": XapiStatus.FAILED, "claimed_by": None, "last_error": reason, "next_attempt_at": None}
 
 
 #: The report's counter for each outcome.

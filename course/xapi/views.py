@@ -6,13 +6,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
-from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
-from ..admin.paging import page_number, paginate
+from ..auth.decorators import restrict_blueprint
 from ..extensions import db
 from ..forms import Form
-from ..models import XAPI_STATUSES, User, XapiStatement
+from ..models import XAPI_STATUSES, Role, User, XapiStatement, XapiStatus
+from ..paging import page_number, paginate
 from .sender import push
 
 bp = Blueprint("xapi", __name__, url_prefix="/<lang>/admin/xapi", template_folder="templates")
@@ -20,15 +20,12 @@ bp = Blueprint("xapi", __name__, url_prefix="/<lang>/admin/xapi", template_folde
 PAGE_SIZE = 50
 
 
-@bp.before_request
-@login_required
-def _admins_only():
-    if not current_user.is_admin:
-        abort(403)
+restrict_blueprint(bp, Role.ADMIN)
 
 
 def status_names() -> dict[str, str]:
-    return {"waiting": _("Waiting"), "sending": _("Sending"), "sent": _("Sent"), "failed": _("Failed")}
+    return {XapiStatus.WAITING: _("Waiting"), XapiStatus.SENDING: _("Sending"), XapiStatus.SENT: _("Sent"),
+            XapiStatus.FAILED: _("Failed")}
 
 
 def queue_summary() -> dict:
@@ -37,7 +34,7 @@ def queue_summary() -> dict:
         select(XapiStatement.status, func.count()).group_by(XapiStatement.status)).all())
     oldest = db.session.execute(
         select(XapiStatement.created_at, XapiStatement.last_error, XapiStatement.next_attempt_at)
-        .where(XapiStatement.status == "waiting").order_by(XapiStatement.id).limit(1)).first()
+        .where(XapiStatement.status == XapiStatus.WAITING).order_by(XapiStatement.id).limit(1)).first()
     return {"counts": {s: counts.get(s, 0) for s in XAPI_STATUSES}, "oldest": oldest}
 
 
@@ -73,11 +70,11 @@ def retry():
     """Failed statements wait again (all of them, or the one named), to be sent at once."""
     if not Form().validate_on_submit():
         abort(400)
-    stmt = update(XapiStatement).where(XapiStatement.status == "failed")
+    stmt = update(XapiStatement).where(XapiStatement.status == XapiStatus.FAILED)
     one = request.form.get("id", type=int)
     if one is not None:
         stmt = stmt.where(XapiStatement.id == one)
-    count = db.session.execute(stmt.values(status="waiting", next_attempt_at=None)
+    count = db.session.execute(stmt.values(status=XapiStatus.WAITING, next_attempt_at=None)
                                .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     if one is None:
