@@ -7,11 +7,9 @@ while the database is still being read.
 import csv
 import io
 import json
-import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
-from ..i18n import LANGUAGES
+from ..xapi.statements import XapiCatalogue
 from .records import COLUMNS, Record
 
 #: Rows formatted per chunk of output.
@@ -137,129 +135,8 @@ def jsonl_chunks(rows: Iterable) -> Iterator[str]:
 
 
 # -- xAPI 1.0.3 ------------------------------------------------------------
-
-#: Fixed forever: statement ids are uuid5(NAMESPACE, ...) so a re-export keeps them.
-STATEMENT_NAMESPACE = uuid.UUID("6b1d2f4e-52c1-5a8e-9a63-0c2f7d9e4b10")
-
-VERBS = {
-    "completed": {"id": "http://adlnet.gov/expapi/verbs/completed",
-                  "display": {"en": "completed", "it": "ha completato", "es": "completó", "pl": "ukończył(a)"}},
-    "passed": {"id": "http://adlnet.gov/expapi/verbs/passed",
-               "display": {"en": "passed", "it": "ha superato", "es": "aprobó", "pl": "zaliczył(a)"}},
-    "failed": {"id": "http://adlnet.gov/expapi/verbs/failed",
-               "display": {"en": "failed", "it": "non ha superato", "es": "no aprobó", "pl": "nie zaliczył(a)"}},
-    "earned": {"id": "http://id.tincanapi.com/verb/earned",
-               "display": {"en": "earned", "it": "ha ottenuto", "es": "obtuvo", "pl": "uzyskał(a)"}},
-}
-#: The result extension (an IRI under BASE_URL) that carries the certificate of an `earned` statement.
-CERTIFICATE_EXTENSION = "{base}/xapi/extensions/certificate"
-ACTIVITY_TYPES = {
-    "course": "http://adlnet.gov/expapi/activities/course",
-    "module": "http://adlnet.gov/expapi/activities/module",
-    "assessment": "http://adlnet.gov/expapi/activities/assessment",
-}
-
-
-@dataclass(frozen=True)
-class XapiCatalogue:
-    """The activities statements point at: the course, each module and its quiz."""
-
-    base_url: str
-    course: dict             # the course Activity
-    modules: dict            # module id -> module Activity
-    quizzes: dict            # module id -> final quiz Activity
-
-    @classmethod
-    def build(cls, content, base_url: str) -> "XapiCatalogue":
-        base_url = base_url.rstrip("/")
-        reference = content.course("en")
-        views = {lang: content.course(lang) for lang in LANGUAGES}
-
-        def activity(iri, kind, names):
-            return {"objectType": "Activity", "id": iri,
-                    "definition": {"type": ACTIVITY_TYPES[kind], "name": names}}
-
-        course = activity(f"{base_url}/xapi/courses/{reference.course.id}", "course",
-                          {lang: views[lang].course.title for lang in LANGUAGES})
-        modules, quizzes = {}, {}
-        for module in reference.modules:
-            iri = f"{base_url}/xapi/modules/{module.id}"
-            modules[module.id] = activity(iri, "module",
-                                          {lang: views[lang].module(module.id).module.title for lang in LANGUAGES})
-            quizzes[module.id] = activity(f"{iri}/quizzes/{module.final_quiz.id}", "assessment",
-                                          {lang: views[lang].module(module.id).final_quiz.title for lang in LANGUAGES})
-        return cls(base_url, course, modules, quizzes)
-
-    def statement_id(self, learner_id, module_id: str, verb: str) -> str:
-        return str(uuid.uuid5(STATEMENT_NAMESPACE, f"{self.base_url}|{learner_id}|{module_id}|{verb}"))
-
-    def statements(self, r: Record) -> list[dict]:
-        """The statements one record makes: completed, and passed or failed."""
-        learner_id, lang, module_id = r.learner_id, r.language, r.module_id
-        best, attempts, passed, completed = r.quiz_best_score, r.quiz_attempts, r.quiz_passed, r.module_completed_at
-        if module_id not in self.modules:
-            return []
-        actor = {"objectType": "Agent", "account": {"homePage": self.base_url, "name": str(learner_id)}}
-        result_score = None
-        if best is not None:
-            scaled = round(float(best) / 100, 4)
-            result_score = {"scaled": scaled, "raw": score(best), "min": 0, "max": 100}
-        out = []
-        if completed is not None:
-            result = {"completion": True, "success": True}
-            if result_score:
-                result["score"] = result_score
-            out.append(self._statement(learner_id, module_id, "completed", actor, self.modules[module_id],
-                                       result, lang, [self.course], completed))
-        if attempts:
-            verb = "passed" if passed else "failed"
-            result = {"completion": True, "success": bool(passed)}
-            if result_score:
-                result["score"] = result_score
-            out.append(self._statement(learner_id, module_id, verb, actor, self.quizzes[module_id], result,
-                                       lang, [self.modules[module_id]],
-                                       r.quiz_passed_at if passed else r.quiz_last_attempt_at,
-                                       grouping=[self.course]))
-        return out
-
-    def earned(self, r: Record) -> dict | None:
-        """The learner earned the course's certificate (once per learner, with the certificate
-        as the result's extension), or None without a (valid) certificate."""
-        learner_id, lang, certificate_id, issued = r.learner_id, r.language, r.certificate_id, r.certificate_issued_at
-        if not certificate_id:
-            return None
-        actor = {"objectType": "Agent", "account": {"homePage": self.base_url, "name": str(learner_id)}}
-        result = {"completion": True, "success": True, "extensions": {CERTIFICATE_EXTENSION.format(base=self.base_url): {
-            "id": certificate_id,
-            "url": f"{self.base_url}/verify/{certificate_id}",
-            "issued_at": iso(issued),
-        }}}
-        statement = self._statement(learner_id, "course", "earned", actor, self.course, result, lang, [], issued)
-        del statement["context"]["contextActivities"]
-        return statement
-
-    def _statement(self, learner_id, module_id, verb, actor, obj, result, lang, parents, when, grouping=None):
-        context = {"platform": "Aula", "contextActivities": {"parent": [_ref(a) for a in parents]}}
-        if lang in LANGUAGES:
-            context["language"] = lang
-        if grouping:
-            context["contextActivities"]["grouping"] = [_ref(a) for a in grouping]
-        statement = {
-            "id": self.statement_id(learner_id, module_id, verb),
-            "actor": actor,
-            "verb": VERBS[verb],
-            "object": obj,
-            "result": result,
-            "context": context,
-        }
-        if when is not None:
-            statement["timestamp"] = iso_ms(when)
-        return statement
-
-
-def _ref(activity: dict) -> dict:
-    return {"objectType": "Activity", "id": activity["id"]}
-
+# The statements come from course.xapi.statements, which the live statements
+# use too: the same fact has the same id, actor and activities in both.
 
 def xapi_chunks(rows: Iterable, catalogue: XapiCatalogue) -> Iterator[str]:
     """A JSON array of statements (what an LRS takes in POST /statements)."""
@@ -268,10 +145,10 @@ def xapi_chunks(rows: Iterable, catalogue: XapiCatalogue) -> Iterator[str]:
     def lines():
         first, learner = True, None
         for row in rows:
-            statements = catalogue.statements(row)
+            statements = catalogue.record_statements(row, iso_ms)
             if row.learner_id != learner:  # rows come learner by learner: one `earned` each
                 learner = row.learner_id
-                earned = catalogue.earned(row)
+                earned = catalogue.earned(row, iso, iso_ms)
                 if earned is not None:
                     statements.append(earned)
             for statement in statements:

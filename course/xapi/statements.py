@@ -27,10 +27,14 @@ VERBS = {
                "display": {"en": "failed", "it": "non ha superato", "es": "no aprobó", "pl": "nie zaliczył(a)"}},
     "answered": {"id": "http://adlnet.gov/expapi/verbs/answered",
                  "display": {"en": "answered", "it": "ha risposto a", "es": "respondió", "pl": "odpowiedział(a) na"}},
+    "earned": {"id": "http://id.tincanapi.com/verb/earned",
+               "display": {"en": "earned", "it": "ha ottenuto", "es": "obtuvo", "pl": "uzyskał(a)"}},
     "responded": {"id": "http://adlnet.gov/expapi/verbs/responded",
                   "display": {"en": "responded", "it": "ha dato una risposta a", "es": "dio una respuesta a",
                               "pl": "udzielił(a) odpowiedzi na"}},
 }
+#: The result extension (an IRI under BASE_URL) that carries the certificate of an `earned` statement.
+CERTIFICATE_EXTENSION = "{base}/xapi/extensions/certificate"
 ACTIVITY_TYPES = {
     "course": "http://adlnet.gov/expapi/activities/course",
     "module": "http://adlnet.gov/expapi/activities/module",
@@ -229,16 +233,33 @@ class XapiCatalogue:
 
     # -- the export ------------------------------------------------------
 
-    def record_statements(self, row, iso_ms) -> list[dict]:
-        """The statements one completion record makes: completed, and passed or failed."""
-        (learner_id, _name, _email, lang, _zone, _registered, module_id, _title, _ld, _lt, _ad, _at,
-         best, attempts, passed, _started, completed, _course_completed, passed_at, last_attempt_at) = row[:20]
-        if module_id not in self.modules:
+    def record_statements(self, r, iso_ms) -> list[dict]:
+        """The statements one completion record (admin.records.Record) makes:
+        completed, and passed or failed."""
+        if r.module_id not in self.modules:
             return []
         out = []
-        if completed is not None:
-            out.append(self.module_completed(learner_id, module_id, best, lang, iso_ms(completed)))
-        if attempts:
-            out.append(self.quiz_verdict(learner_id, module_id, self.final_quizzes[module_id], bool(passed), best,
-                                         lang, iso_ms(passed_at if passed else last_attempt_at)))
+        if r.module_completed_at is not None:
+            out.append(self.module_completed(r.learner_id, r.module_id, r.quiz_best_score, r.language,
+                                             iso_ms(r.module_completed_at)))
+        if r.quiz_attempts:
+            passed = bool(r.quiz_passed)
+            out.append(self.quiz_verdict(r.learner_id, r.module_id, self.final_quizzes[r.module_id], passed,
+                                         r.quiz_best_score, r.language,
+                                         iso_ms(r.quiz_passed_at if passed else r.quiz_last_attempt_at)))
         return out
+
+    def earned(self, r, iso, iso_ms) -> dict | None:
+        """The learner earned the course's certificate (once per learner, with the
+        certificate as the result's extension), or None without a valid certificate."""
+        if not r.certificate_id:
+            return None
+        result = {"completion": True, "success": True, "extensions": {
+            CERTIFICATE_EXTENSION.format(base=self.base_url): {
+                "id": r.certificate_id,
+                "url": f"{self.base_url}/verify/{r.certificate_id}",
+                "issued_at": iso(r.certificate_issued_at),
+            }}}
+        return self.statement(self.statement_id(r.learner_id, "course", "earned"), r.learner_id, "earned",
+                              self.course, result, r.language,
+                              when=None if r.certificate_issued_at is None else iso_ms(r.certificate_issued_at))
