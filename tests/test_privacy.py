@@ -64,7 +64,7 @@ def test_the_download_holds_everything_about_the_learner(client, ada, make_user)
     doc = response.json
     assert doc["format"] == "aula-personal-data/1"
     assert set(doc) == {"format", "exported_at", "account", "progress", "reflections", "notes", "quiz_attempts",
-                        "feedback", "reminders", "certificates", "audit"}
+                        "feedback", "reminders", "certificates", "study_days", "learning_records", "audit"}
     account = doc["account"]
     assert set(account) == {"id", "email", "name", "role", "lang", "timezone", "active", "created_at",
                             "email_confirmed_at", "reminders_unsubscribed_at", "course_completed_at",

@@ -16,7 +16,8 @@ from sqlalchemy import delete, func, or_, select, update
 
 from ..extensions import db
 from ..models import (AuditEvent, Certificate, LessonProgress, ModuleCompletion, ModuleFeedback, Note, QuizAnswer,
-                      QuizAttempt, ReflectionAnswer, ReminderDelivery, ReminderSchedule, Role, User, utcnow)
+                      QuizAttempt, ReflectionAnswer, ReminderDelivery, ReminderSchedule, Role, StudyDay, User,
+                      XapiStatement, utcnow)
 
 FORMAT = "aula-personal-data/1"
 #: Columns never handed out: secrets, and what only the app's own machinery reads.
@@ -35,6 +36,8 @@ USER_TABLES = {
     "reminder_schedules": "erased",
     "reminder_deliveries": "erased",
     "certificates": "erased",
+    "study_days": "kept for statistics (which days, no content)",
+    "xapi_statements": "kept: pseudonymous (the learner's number, never name or address), sent to the LRS",
 }
 #: Detail keys of audit entries that name an account by id or by address.
 AUDIT_ID_KEYS = ("user_id", "learner_id")
@@ -116,6 +119,9 @@ def personal_data(user: User) -> dict:
             "deliveries": _rows(ReminderDelivery, uid, ReminderDelivery.due_at, ReminderDelivery.id),
         },
         "certificates": _rows(Certificate, uid, Certificate.issued_at),
+        "study_days": [_value(day) for day in db.session.scalars(
+            select(StudyDay.day).where(StudyDay.user_id == uid).order_by(StudyDay.day))],
+        "learning_records": _rows(XapiStatement, uid, XapiStatement.id),
         "audit": [{"action": event.action, "at": _value(event.created_at), "by_you": event.actor_id == uid,
                    "details": details} for event, details in _audit_about(uid, user.email)],
     }
