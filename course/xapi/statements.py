@@ -80,7 +80,7 @@ def result_score(percent) -> dict | None:
     return {"scaled": round(float(percent) / 100, 4), "raw": score_value(percent), "min": 0, "max": 100}
 
 
-def ref(activity: dict) -> dict:
+def activity_ref(activity: dict) -> dict:
     return {"objectType": "Activity", "id": activity["id"]}
 
 
@@ -173,9 +173,9 @@ class XapiCatalogue:
         if parents or grouping:
             context["contextActivities"] = {}
             if parents:
-                context["contextActivities"]["parent"] = [ref(a) for a in parents]
+                context["contextActivities"]["parent"] = [activity_ref(a) for a in parents]
             if grouping:
-                context["contextActivities"]["grouping"] = [ref(a) for a in grouping]
+                context["contextActivities"]["grouping"] = [activity_ref(a) for a in grouping]
         if lang in LANGUAGES:
             context["language"] = lang
         statement = {"id": statement_id, "actor": self.actor(learner_id), "verb": VERBS[verb], "object": obj}
