@@ -1,7 +1,7 @@
 """Private notes: one per learner and lesson."""
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content import CourseView, LessonRef
@@ -14,6 +14,15 @@ TOO_LONG = "too-long"
 
 def get_note(user_id: int, lesson_id: str) -> Note | None:
     return db.session.scalar(select(Note).where(Note.user_id == user_id, Note.lesson_id == lesson_id))
+
+
+#: Built once: every lesson page of a signed-in learner reads the note's text.
+_NOTE_TEXT = select(Note.text).where(Note.user_id == bindparam("user_id"), Note.lesson_id == bindparam("lesson_id"))
+
+
+def note_text(user_id: int, lesson_id: str) -> str:
+    """The learner's note on a lesson ("" without one)."""
+    return db.session.scalar(_NOTE_TEXT, {"user_id": user_id, "lesson_id": lesson_id}) or ""
 
 
 def save_note(user_id: int, ref: LessonRef, raw: str) -> str | None:

@@ -31,8 +31,7 @@ class LessonState:
     def note(self) -> str:
         if self.user_id is None:
             return ""
-        found = notes.get_note(self.user_id, self.lesson_id)
-        return found.text if found else ""
+        return notes.note_text(self.user_id, self.lesson_id)
 
     @cached_property
     def submitted(self) -> set:

@@ -3,7 +3,7 @@ the loaded course and the learner's rows; the views stay thin."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content import CourseView, LessonRef, ModuleView
@@ -67,10 +67,17 @@ _LESSON_COLUMNS = (LessonProgress.user_id, LessonProgress.lesson_id, LessonProgr
                    LessonProgress.last_opened_at)
 
 
+# Both statements are built once: every page of a signed-in learner runs them,
+# and building a statement costs more than running it on SQLite.
+_LESSON_ROWS = select(*_LESSON_COLUMNS).where(LessonProgress.user_id.in_(bindparam("user_ids", expanding=True)))
+_QUIZ_SCORES = (select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score, QuizAttempt.passed)
+                .where(QuizAttempt.user_id.in_(bindparam("user_ids", expanding=True))))
+
+
 def _lesson_rows(user_ids: list[int]) -> dict[int, dict[str, object]]:
     """user id -> lesson id -> row (lesson_id, completed_at, last_opened_at)."""
     rows: dict[int, dict[str, object]] = {uid: {} for uid in user_ids}
-    for row in db.session.execute(select(*_LESSON_COLUMNS).where(LessonProgress.user_id.in_(user_ids))):
+    for row in db.session.execute(_LESSON_ROWS, {"user_ids": user_ids}):
         rows[row.user_id][row.lesson_id] = row
     return rows
 
@@ -78,10 +85,7 @@ def _lesson_rows(user_ids: list[int]) -> dict[int, dict[str, object]]:
 def _best_scores(user_ids: list[int]) -> dict[int, dict[str, tuple[float, bool]]]:
     """user id -> quiz id -> (best score, passed at least once)."""
     best: dict[int, dict[str, tuple[float, bool]]] = {uid: {} for uid in user_ids}
-    rows = db.session.execute(
-        select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score, QuizAttempt.passed)
-        .where(QuizAttempt.user_id.in_(user_ids))
-    )
+    rows = db.session.execute(_QUIZ_SCORES, {"user_ids": user_ids})
     for user_id, quiz_id, score, passed in rows:
         scores = best[user_id]
         old_score, old_passed = scores.get(quiz_id, (0.0, False))
