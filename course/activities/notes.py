@@ -17,7 +17,8 @@ def get_note(user_id: int, lesson_id: str) -> Note | None:
 
 
 #: Built once: every lesson page of a signed-in learner reads the note's text.
-_NOTE_TEXT = select(Note.text).where(Note.user_id == bindparam("user_id"), Note.lesson_id == bindparam("lesson_id"))
+_notes = Note.__table__.c  # a plain Core statement: no ORM machinery for one text
+_NOTE_TEXT = select(_notes.text).where(_notes.user_id == bindparam("user_id"), _notes.lesson_id == bindparam("lesson_id"))
 
 
 def note_text(user_id: int, lesson_id: str) -> str:

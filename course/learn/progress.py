@@ -61,17 +61,17 @@ class CourseStatus:
         return bool(row and row.completed_at)
 
 
-#: The columns of lesson_progress that progress rules read (plain rows, not
-#: ORM objects: a status is read for every page and every reminder).
-_LESSON_COLUMNS = (LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.completed_at,
-                   LessonProgress.last_opened_at)
-
-
-# Both statements are built once: every page of a signed-in learner runs them,
+# The learner's lesson rows and quiz scores, as plain rows (not ORM objects: a
+# status is read for every page and every reminder). Both statements are built
+# once: every page of a signed-in learner runs them,
 # and building a statement costs more than running it on SQLite.
-_LESSON_ROWS = select(*_LESSON_COLUMNS).where(LessonProgress.user_id.in_(bindparam("user_ids", expanding=True)))
-_QUIZ_SCORES = (select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score, QuizAttempt.passed)
-                .where(QuizAttempt.user_id.in_(bindparam("user_ids", expanding=True))))
+# They name the tables' columns, not the models' attributes: plain Core
+# statements skip the ORM's compile and result machinery (rows are all we read).
+_lessons, _attempts = LessonProgress.__table__.c, QuizAttempt.__table__.c
+_LESSON_ROWS = (select(_lessons.user_id, _lessons.lesson_id, _lessons.completed_at, _lessons.last_opened_at)
+                .where(_lessons.user_id.in_(bindparam("user_ids", expanding=True))))
+_QUIZ_SCORES = (select(_attempts.user_id, _attempts.quiz_id, _attempts.score, _attempts.passed)
+                .where(_attempts.user_id.in_(bindparam("user_ids", expanding=True))))
 
 
 def _lesson_rows(user_ids: list[int]) -> dict[int, dict[str, object]]:
