@@ -45,7 +45,7 @@ need-test:
 	@:$(call need,$(TEST_NEEDS))
 
 # The same tests on PostgreSQL: a throw-away server (scripts/pg_cluster.py) for the run.
-test-postgres: need-test need-postgres install translations tools
+test-postgres: need-test need-postgres install translations tools ralph
 	$(BIN)/python scripts/pg_cluster.py -- $(BIN)/pytest -m "not audit"
 
 need-postgres:

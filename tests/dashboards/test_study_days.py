@@ -9,27 +9,30 @@ from tests.activities.conftest import M1
 from tests.conftest import TEST_SECRET
 
 
-def days(db_path):
-    engine = create_engine(f"sqlite:///{db_path}")
+def days(database_url):
+    """(user id, ISO day) of every study day, read straight from the database (SQLite or PostgreSQL)."""
+    engine = create_engine(database_url)
     with engine.connect() as conn:
-        found = [tuple(r) for r in conn.execute(text("SELECT user_id, day FROM study_days ORDER BY user_id, day"))]
+        found = [(uid, str(day)) for uid, day in
+                 conn.execute(text("SELECT user_id, day FROM study_days ORDER BY user_id, day"))]
     engine.dispose()
     return found
 
 
-def test_a_lesson_completed_late_in_the_evening_counts_for_the_learners_own_day(client, auth, make_user, db_path):
+def test_a_lesson_completed_late_in_the_evening_counts_for_the_learners_own_day(client, auth, make_user,
+                                                                               database_url):
     uid = make_user(email="kiri@example.com", timezone="Pacific/Auckland")
     auth.login("kiri@example.com")
     moment = datetime(2026, 11, 2, 11, 30, tzinfo=timezone.utc)  # 00:30 on 3 November in Auckland
     with mock.patch("course.dashboards.activity.utcnow", return_value=moment):
         client.post(f"/en/modules/{M1}/customer-vs-consumer/complete", data={"action": "complete"})
         client.post(f"/en/modules/{M1}/service-starts-with-people/complete", data={"action": "complete"})
-    assert days(db_path) == [(uid, "2026-11-03")]
+    assert days(database_url) == [(uid, "2026-11-03")]
 
 
-def test_reading_the_course_without_an_account_records_nothing(client, db_path):
+def test_reading_the_course_without_an_account_records_nothing(client, database_url):
     client.get(f"/en/modules/{M1}/customer-vs-consumer")
-    assert days(db_path) == []
+    assert days(database_url) == []
 
 
 def test_the_migration_fills_study_days_from_the_activity_kept_before(tmp_path):
@@ -51,4 +54,4 @@ def test_the_migration_fills_study_days_from_the_activity_kept_before(tmp_path):
     engine.dispose()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     # 03:00 UTC on the 5th is still the 4th in New York.
-    assert days(path) == [(1, "2026-10-04"), (1, "2026-10-06"), (1, "2026-10-09")]
+    assert days(f"sqlite:///{path}") == [(1, "2026-10-04"), (1, "2026-10-06"), (1, "2026-10-09")]
