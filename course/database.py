@@ -43,6 +43,18 @@ def _private_sqlite_file(dialect, _record, cargs, cparams):
         pass
 
 
+def _insert_on_conflict(connection):
+    """The dialect's INSERT with ON CONFLICT (SQLite and PostgreSQL), else None."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+        return insert
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+        return insert
+    return None
+
+
 def insert_ignoring_duplicates(connection, model, rows: list[dict], keys: list[str]) -> None:
     """INSERT rows on `connection`; a row whose `keys` exist already is left alone.
 
@@ -51,12 +63,8 @@ def insert_ignoring_duplicates(connection, model, rows: list[dict], keys: list[s
     """
     if not rows:
         return
-    dialect = connection.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    dialect_insert = _insert_on_conflict(connection)
+    if dialect_insert is not None:
         stmt = dialect_insert(model).on_conflict_do_nothing(index_elements=keys)
         for i in range(0, len(rows), 5000):
             connection.execute(stmt, rows[i:i + 5000])
@@ -68,3 +76,37 @@ def insert_ignoring_duplicates(connection, model, rows: list[dict], keys: list[s
     fresh = [row for key, row in wanted.items() if key not in found]
     if fresh:
         connection.execute(insert(model), fresh)
+
+
+def upsert_unless_newer(connection, model, rows: list[dict], keys: list[str], stamp: str) -> None:
+    """INSERT rows on `connection`; a row whose `keys` exist already is
+    updated, unless it holds a newer `stamp` (so of two writers racing, the
+    later figures win whatever order they commit in, and neither fails).
+
+    Dialect switch: SQLite and PostgreSQL both have INSERT ... ON CONFLICT DO
+    UPDATE ... WHERE; any other database gets an UPDATE, then an INSERT of a
+    row that was not there (a duplicate from a racing writer is ignored).
+    """
+    if not rows:
+        return
+    from sqlalchemy import and_, insert, select, update
+    from sqlalchemy.exc import IntegrityError
+
+    dialect_insert = _insert_on_conflict(connection)
+    if dialect_insert is not None:
+        stmt = dialect_insert(model)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={name: stmt.excluded[name] for name in rows[0] if name not in keys},
+            where=getattr(model, stamp) <= stmt.excluded[stamp])
+        connection.execute(stmt, rows)
+        return
+    for row in rows:
+        same = and_(*(getattr(model, key) == row[key] for key in keys))
+        connection.execute(update(model).where(same, getattr(model, stamp) <= row[stamp])
+                           .values({k: v for k, v in row.items() if k not in keys}))
+        if connection.execute(select(getattr(model, keys[0])).where(same)).first() is None:
+            try:
+                with connection.begin_nested():
+                    connection.execute(insert(model), [row])
+            except IntegrityError:
+                pass

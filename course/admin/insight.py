@@ -49,8 +49,9 @@ def course_quizzes(view: CourseView):
         yield module.final_quiz, module, True
 
 
-def quiz_stats(view: CourseView) -> list[QuizStats]:
-    """Per quiz and question: learners who answered, share right at the first attempt."""
+def quiz_counts() -> dict[str, dict]:
+    """Per quiz id: learners who took it, attempts, learners who passed, and per
+    question id [learners who answered, first attempts judged, right at the first]."""
     learner = select(User.id).where(User.role == Role.LEARNER)
     # Each learner's attempts, the first one per quiz marked (a window function:
     # SQLite and PostgreSQL both have it). The answers are joined to these rows
@@ -62,7 +63,17 @@ def quiz_stats(view: CourseView) -> list[QuizStats]:
                        case((first_of_quiz == 1, 1), else_=0).label("first"))
                 .where(QuizAttempt.user_id.in_(learner)).subquery("attempts"))
     is_first = attempts.c.first == 1
-    per_question = db.session.execute(
+    counts: dict[str, dict] = {}
+    for quiz_id, learners, tries, passed in db.session.execute(
+        select(
+            QuizAttempt.quiz_id,
+            func.count(func.distinct(QuizAttempt.user_id)),
+            func.count(QuizAttempt.id),
+            func.count(func.distinct(case((QuizAttempt.passed, QuizAttempt.user_id)))),
+        ).where(QuizAttempt.user_id.in_(learner)).group_by(QuizAttempt.quiz_id)
+    ):
+        counts[quiz_id] = {"learners": learners, "attempts": tries, "passed": passed, "questions": {}}
+    for quiz_id, question_id, answered, judged, right in db.session.execute(
         select(
             attempts.c.quiz_id, QuizAnswer.question_id,
             func.count(func.distinct(attempts.c.user_id)),
@@ -72,22 +83,24 @@ def quiz_stats(view: CourseView) -> list[QuizStats]:
         .select_from(attempts)
         .join(QuizAnswer, QuizAnswer.attempt_id == attempts.c.id)
         .group_by(attempts.c.quiz_id, QuizAnswer.question_id)
-    ).all()
-    questions = {(quiz_id, qid): (answered, judged or 0, right or 0)
-                 for quiz_id, qid, answered, judged, right in per_question}
-    per_quiz = {quiz_id: (learners, attempts, passed) for quiz_id, learners, attempts, passed in db.session.execute(
-        select(
-            QuizAttempt.quiz_id,
-            func.count(func.distinct(QuizAttempt.user_id)),
-            func.count(QuizAttempt.id),
-            func.count(func.distinct(case((QuizAttempt.passed, QuizAttempt.user_id)))),
-        ).where(QuizAttempt.user_id.in_(learner)).group_by(QuizAttempt.quiz_id)
-    )}
+    ):
+        quiz = counts.setdefault(quiz_id, {"learners": 0, "attempts": 0, "passed": 0, "questions": {}})
+        quiz["questions"][question_id] = [answered, judged or 0, right or 0]
+    return counts
+
+
+def quiz_stats(view: CourseView, counts: dict[str, dict] | None = None) -> list[QuizStats]:
+    """Per quiz and question of `view`: learners who answered, share right at
+    the first attempt (from `counts`, as quiz_counts gives them; default:
+    counted now). A quiz or question the counts do not know has zeros."""
+    counts = quiz_counts() if counts is None else counts
     result = []
     for quiz, module, final in course_quizzes(view):
-        learners, attempts, passed = per_quiz.get(quiz.id, (0, 0, 0))
-        stats = tuple(QuestionStats(q, *questions.get((quiz.id, q.id), (0, 0, 0))) for q in quiz.questions)
-        result.append(QuizStats(quiz, module, final, learners, attempts, passed, stats))
+        found = counts.get(quiz.id, {})
+        questions = found.get("questions", {})
+        stats = tuple(QuestionStats(q, *questions.get(q.id, (0, 0, 0))) for q in quiz.questions)
+        result.append(QuizStats(quiz, module, final, found.get("learners", 0), found.get("attempts", 0),
+                                found.get("passed", 0), stats))
     return result
 
 

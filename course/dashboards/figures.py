@@ -44,8 +44,8 @@ class FunnelStep:
     quiz_passed: int    # learners who passed the module's final quiz
 
 
-def funnel(view: CourseView) -> list[FunnelStep]:
-    """Per module: learners who started it, did all its lessons, passed its quiz."""
+def funnel_counts(view: CourseView) -> dict[str, list[int]]:
+    """Per module id: [learners who started it, did all its lessons, passed its quiz]."""
     totals = {m.id: len(m.published_lessons()) for m in view.modules}
     lp = LessonProgress
     per_learner = (select(lp.module_id, lp.user_id, func.count(lp.completed_at).label("done"))
@@ -63,7 +63,15 @@ def funnel(view: CourseView) -> list[FunnelStep]:
         select(qa.quiz_id, func.count(func.distinct(qa.user_id)))
         .where(qa.quiz_id.in_(list(finals)), qa.passed.is_(True), qa.user_id.not_in(_staff()))
         .group_by(qa.quiz_id)).all()}
-    return [FunnelStep(m, totals[m.id], *lessons.get(m.id, (0, 0)), passed.get(m.id, 0)) for m in view.modules]
+    return {m.id: [*lessons.get(m.id, (0, 0)), passed.get(m.id, 0)] for m in view.modules}
+
+
+def funnel(view: CourseView, counts: dict[str, list[int]] | None = None) -> list[FunnelStep]:
+    """Per module of `view`: learners who started it, did all its lessons,
+    passed its quiz (from `counts`, as funnel_counts gives them; default:
+    counted now). A module the counts do not know (added since) has zeros."""
+    counts = funnel_counts(view) if counts is None else counts
+    return [FunnelStep(m, len(m.published_lessons()), *counts.get(m.id, (0, 0, 0))) for m in view.modules]
 
 
 def active_per_week(today: date, weeks: int = WEEKS) -> list[tuple[date, int]]:

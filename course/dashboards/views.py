@@ -1,16 +1,16 @@
 """The learner's "My progress" and the administrators' dashboard."""
 from datetime import timedelta
 
-from flask import Blueprint, render_template
-from flask_babel import format_date, format_percent, get_locale, gettext as _
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import format_date, format_datetime, format_percent, get_locale, gettext as _
 from flask_login import current_user
 
 from ..admin.insight import quiz_stats
 from ..auth.decorators import admin_required, login_required
+from ..forms import Form
 from ..learn.lookup import course_view
 from ..learn.progress import course_status
-from ..models import utcnow
-from . import charts, figures
+from . import charts, figures, stored
 from .activity import local_day
 
 bp = Blueprint("dashboards", __name__, url_prefix="/<lang>", template_folder="templates",
@@ -66,27 +66,27 @@ def my_progress():
 @bp.get("/admin/dashboard")
 @admin_required
 def admin_dashboard():
+    """The stored figures (see stored.py), named from the content in the page's language."""
     view = course_view()
-    today = utcnow().date()
-    funnel = figures.funnel(view)
+    found = stored.for_page()
+    funnel = figures.funnel(view, found.funnel)
     biggest = max((step.started for step in funnel), default=0)
     funnel_chart = charts.bar_chart([(step.module.module.title, [
         charts.Bar(_("Started:"), step.started, str(step.started), 0),
         charts.Bar(_("All lessons done:"), step.lessons_done, str(step.lessons_done), 1),
         charts.Bar(_("Quiz passed:"), step.quiz_passed, str(step.quiz_passed), 2),
     ]) for step in funnel], biggest or 1, _("Completion funnel per module"))
-    quizzes = quiz_stats(view)
     quiz_charts = []
-    for stats in quizzes:
+    for stats in quiz_stats(view, found.quizzes):
         bars = [charts.Bar(_("Question %(number)s:", number=n), (q.share_right or 0) * 100,
                            percent(q.share_right) + (f" ({q.judged})" if q.judged else ""), 0)
                 for n, q in enumerate(stats.questions, 1)]
         quiz_charts.append((stats, charts.bar_chart([("", bars)], 100, _(
             "Share right at the first attempt, per question of %(quiz)s", quiz=stats.quiz.title))))
-    active = figures.active_per_week(today)
+    active = found.active
     active_chart = charts.column_chart([(format_date(monday, "d/M"), count) for monday, count in active],
                                        _("Learners active per week"))
-    effect = figures.reminder_effect(today)
+    effect = found.effect
     effect_chart = charts.bar_chart([("", [
         charts.Bar(_("Studied on a day they got a reminder:"), effect.learners_reminder,
                    str(effect.learners_reminder), 0),
@@ -95,4 +95,17 @@ def admin_dashboard():
     return render_template(
         "dashboards/admin_dashboard.html", view=view, funnel=funnel, funnel_chart=funnel_chart,
         quiz_charts=quiz_charts, active=active, active_chart=active_chart, effect=effect,
-        effect_chart=effect_chart, percent=percent, weeks=figures.WEEKS, today=today)
+        effect_chart=effect_chart, percent=percent, weeks=figures.WEEKS, today=found.day,
+        computed_at=found.computed_at, refresh_minutes=stored.refresh_minutes(), form=Form())
+
+
+@bp.post("/admin/dashboard/refresh")
+@admin_required
+def refresh_dashboard():
+    """Recompute the figures now ("Refresh now"), then show them."""
+    if not Form().validate_on_submit():
+        abort(400)
+    found = stored.refresh()
+    flash(_("The figures were computed again at %(when)s (UTC).", when=format_datetime(found.computed_at, "medium")),
+          "success")
+    return redirect(url_for("dashboards.admin_dashboard"))

@@ -2,6 +2,7 @@
 from .activities import ModuleFeedback, Note, QuizAnswer, QuizAttempt, ReflectionAnswer
 from .audit import AuditEvent
 from .certificates import Certificate
+from .dashboards import DashboardFigure
 from .progress import LessonProgress, ModuleCompletion
 from .reminders import DeliveryStatus, ReminderDelivery, ReminderSchedule, SchedulerState
 from .study import StudyDay
@@ -11,7 +12,7 @@ from .users import ROLES, STAFF_ROLES, Role, User
 from .xapi import XAPI_STATUSES, XapiStatement, XapiStatus
 
 __all__ = [
-    "AuditEvent", "Certificate", "DeliveryStatus", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
+    "AuditEvent", "Certificate", "DashboardFigure", "DeliveryStatus", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
     "QuizAnswer", "QuizAttempt", "ReflectionAnswer", "ReminderDelivery",
     "ReminderSchedule", "Role", "ROLES", "SchedulerState", "STAFF_ROLES", "ThrottleEvent", "User", "utcnow",
     "StudyDay", "XAPI_STATUSES", "XapiStatement", "XapiStatus",
