@@ -1,8 +1,16 @@
-"""6. The administrators' dashboard over 100,000 learners: GET
-/en/admin/dashboard (course/dashboards: the funnel, quiz insight, learners
-active per week, study against reminders), timed in the app's process (the
-server time of a request, the Flask test client carrying it), median of
-several renders. Target: under 500 ms.
+"""6. The administrators' dashboard over 100,000 learners (course/dashboards:
+the funnel, quiz insight, learners active per week, study against
+reminders), measured in the same run in its two halves:
+
+- the page, GET /en/admin/dashboard, which reads the figures the worker
+  stored (course/dashboards/stored.py): the server time of a request, timed
+  in the app's process (the Flask test client carrying it), median of
+  several renders. Target: under 500 ms.
+- the refresh the worker runs every DASHBOARD_REFRESH_MINUTES (and `flask
+  dashboards refresh`, and the page itself when no worker runs): computing
+  every figure and storing them, median of a few, with each figure's own
+  time. Target: under 60 s, so the worker's reminders (ticking every
+  minute) are never held up by more than one tick.
 
 The population: 100,000 learners (bench.population: half never start, the
 others stop in or finish one, two or every module; final-quiz attempts with
@@ -23,6 +31,8 @@ from .population import connect, insert_learners, insert_progress, stamp
 LEARNERS = int(100_000 * SCALE)
 TARGET_MS = 500
 RENDERS = 7
+REFRESH_TARGET_S = 60
+REFRESHES = 3
 ZONES = ("Europe/Rome", "Europe/Madrid", "Europe/Warsaw", "Europe/London")
 
 
@@ -97,14 +107,32 @@ def run(result: Result, deadline: Deadline) -> None:
         log(result.details["population"])
 
         from course.auth.accounts import create_user
+        from course.dashboards import stored
         with app.app_context():
             create_user("admin@bench.example", "bench password 1234", name="Admin", role="admin", lang="en",
                         timezone="UTC", confirmed=True)
+
+        # The refresh (the worker's part): every figure computed and stored.
+        refreshes = []
+        for _ in range(REFRESHES):
+            if deadline.left() < 60 and refreshes:
+                break
+            with app.app_context():
+                t0 = time.perf_counter()
+                stored.refresh()
+                refreshes.append(time.perf_counter() - t0)
+        refresh_median = statistics.median(refreshes)
+        log(f"refresh: median {refresh_median:.1f} s over {len(refreshes)} "
+            f"({min(refreshes):.1f}-{max(refreshes):.1f})")
+        result.details["refreshes_s"] = [round(t, 2) for t in refreshes]
+
+        # The page (what an administrator waits for): the stored figures, rendered.
         client = app.test_client()
         client.post("/en/login", data={"email": "admin@bench.example", "password": "bench password 1234"})
         timings, cpu = [], []
-        response = client.get("/en/admin/dashboard")  # the first render warms SQLite's page cache too
+        response = client.get("/en/admin/dashboard")  # the first render compiles the templates
         assert response.status_code == 200, response.status_code
+        assert b"Figures as of" in response.data
         for _ in range(RENDERS):
             if deadline.left() < 10:
                 break
@@ -115,24 +143,27 @@ def run(result: Result, deadline: Deadline) -> None:
             assert response.status_code == 200
         median = statistics.median(timings)
         log(f"dashboard: median {median:.0f} ms over {len(timings)} renders ({min(timings):.0f}-{max(timings):.0f})")
-        result.add(Figure("admin dashboard render, median (ms)", round(median, 1), "ms", "target", TARGET_MS,
-                          better="lower", target=f"< {TARGET_MS} ms", met=median < TARGET_MS))
+        result.add(Figure("admin dashboard render from the stored figures, median (ms)", round(median, 1), "ms",
+                          "target", TARGET_MS, better="lower", target=f"< {TARGET_MS} ms", met=median < TARGET_MS))
+        result.add(Figure("refresh of every figure (the worker's part), median (s)", round(refresh_median, 2), "s",
+                          "target", REFRESH_TARGET_S, better="lower", target=f"< {REFRESH_TARGET_S} s",
+                          met=refresh_median < REFRESH_TARGET_S))
         result.details["renders_ms"] = [round(t, 1) for t in timings]
         result.details["cpu_ms"] = [round(t, 1) for t in cpu]
 
-        # Where the time goes: each figure alone.
-        from course.admin.insight import quiz_stats
+        # Where the refresh's time goes: each figure alone.
+        from course.admin.insight import quiz_counts
         from course.dashboards import figures
         with app.app_context():
             view = get_content().course("en")
             today = utcnow().date()
             parts = {}
-            for name, call in (("funnel", lambda: figures.funnel(view)),
-                               ("quiz insight", lambda: quiz_stats(view)),
+            for name, call in (("funnel", lambda: figures.funnel_counts(view)),
+                               ("quiz insight", quiz_counts),
                                ("active per week", lambda: figures.active_per_week(today)),
                                ("reminders", lambda: figures.reminder_effect(today))):
                 t0 = time.perf_counter()
                 call()
                 parts[name] = round((time.perf_counter() - t0) * 1000, 1)
         result.details["parts_ms"] = parts
-        log(f"parts: {parts}")
+        log(f"refresh parts (ms): {parts}")
