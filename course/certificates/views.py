@@ -16,7 +16,6 @@ from ..learn.progress import course_status
 from ..models import User
 from . import credential, issuing, keys
 from .emails import send_completion_email
-from .pdf import certificate_pdf
 from .summary import certificate_view, linkedin_url, qr_svg, still_to_do, verification_url
 
 bp = Blueprint("certificates", __name__, url_prefix="/<lang>", template_folder="templates",
@@ -64,6 +63,8 @@ def pdf():
     if certificate is None:  # nothing to download yet: the page says what is left
         return redirect(url_for("certificates.mine"))
     cv = certificate_view(certificate, get_content().course(g.lang), user)
+    from .pdf import certificate_pdf  # here: fpdf and its fonts are a third of every process start
+
     body = certificate_pdf(cv, g.lang)
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="aula-certificate-{certificate.public_id}-{g.lang}.pdf"',
