@@ -18,3 +18,33 @@ course_completed = _signals.signal("course-completed")
 #: Sent (sender: the app) by the scheduler process (`reminders run`) once a
 #: minute, after its reminders: other periodic work hangs on it.
 scheduler_tick = _signals.signal("scheduler-tick")
+
+
+def tick_job(name: str):
+    """Make `work()` a scheduler_tick receiver that never stops the worker: a
+    failure is logged as "<name> failed" and rolled back (the next tick tries
+    again), the session is removed either way, and the line `work` returns
+    (if any) is logged."""
+    from functools import wraps
+
+    def decorate(work):
+        @wraps(work)
+        def receiver(_app, **_extra) -> None:
+            from flask import current_app
+
+            from .extensions import db
+
+            try:
+                line = work()
+            except Exception:  # noqa: BLE001 - the worker keeps running
+                current_app.logger.exception("%s failed", name)
+                db.session.rollback()
+                return
+            finally:
+                db.session.remove()
+            if line:
+                current_app.logger.info("%s", line)
+
+        return receiver
+
+    return decorate

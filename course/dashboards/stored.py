@@ -29,6 +29,7 @@ from ..extensions import db
 from ..languages import DEFAULT_LANGUAGE
 from ..models import DashboardFigure
 from ..models.types import utcnow
+from ..signals import tick_job
 from . import figures
 
 #: The kinds of figure stored, one row each.
@@ -125,17 +126,11 @@ def refresh_if_due(now: datetime) -> Figures | None:
     return refresh(now)
 
 
-def refresh_on_tick(_app, **_extra) -> None:
+@tick_job("dashboards: refreshing the figures")
+def refresh_on_tick() -> str | None:
     """scheduler_tick receiver: the worker refreshes the figures every
     DASHBOARD_REFRESH_MINUTES."""
     started = time.monotonic()
-    try:
-        found = refresh_if_due(utcnow())
-    except Exception:  # noqa: BLE001 - the worker keeps running; the next tick tries again
-        current_app.logger.exception("dashboards: refreshing the figures failed")
-        db.session.rollback()
-        return
-    finally:
-        db.session.remove()
-    if found is not None:
-        current_app.logger.info("dashboards: figures refreshed in %.1f s", time.monotonic() - started)
+    if refresh_if_due(utcnow()) is None:
+        return None
+    return f"dashboards: figures refreshed in {time.monotonic() - started:.1f} s"

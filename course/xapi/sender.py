@@ -31,6 +31,7 @@ from ..extensions import db
 from ..models import XapiStatement, XapiStatus
 from ..models.types import utcnow
 from ..reminders.scheduler import retry_delay, worker_name
+from ..signals import tick_job
 
 DEFAULTS = {
     "XAPI_BATCH_SIZE": 50,              # statements per POST
@@ -235,15 +236,10 @@ def push(now: datetime | None = None, worker: str | None = None) -> PushReport:
     return report
 
 
-def push_on_tick(_app, **_extra) -> None:
+@tick_job("xapi: push")
+def push_on_tick() -> str | None:
     """scheduler_tick receiver: the scheduler process sends statements every minute too."""
-    try:
-        report = push()
-    except Exception:  # noqa: BLE001 - the scheduler keeps running; the next tick tries again
-        current_app.logger.exception("xapi: push failed")
-        db.session.rollback()
-        return
-    finally:
-        db.session.remove()
+    report = push()
     if report.sent or report.failed or report.retrying:
-        current_app.logger.info("xapi: %s", report.summary())
+        return f"xapi: {report.summary()}"
+    return None

@@ -187,6 +187,18 @@ def test_the_worker_refreshes_the_figures_after_the_interval_and_not_before(app,
         assert stored.load().funnel[M1] == [4, 2, 1]
 
 
+def test_a_failing_refresh_is_logged_and_the_worker_goes_on(app, people, database_url, caplog):
+    from course.dashboards import stored
+
+    with mock.patch.object(stored, "compute", side_effect=RuntimeError("disk on fire")):
+        tick(app, utcnow())
+    assert stored_rows(database_url) == []
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "dashboards: refreshing the figures failed"]
+    tick(app, utcnow())  # the next tick tries again
+    assert len(stored_rows(database_url)) == 4
+
+
 def test_dashboards_refresh_command(app, runner, people, database_url):
     result = runner.invoke(args=["dashboards", "refresh"], env={"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"})
     assert result.exit_code == 0, result.output
