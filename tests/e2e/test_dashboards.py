@@ -57,3 +57,9 @@ def test_admin_dashboard_in_every_language(page, live_server, screenshots, lang)
     look(page, live_server, lang, f"/{lang}/admin/dashboard", "Dashboard", "dashboard-admin")
     page.locator("details.chart-data").filter(has=page.locator("table.active-table")).locator("summary").click()
     expect(page.locator("table.active-table")).to_be_visible()
+    # "Refresh now" recomputes the stored figures, and says so.
+    page.get_by_role("button", name=live_server.tr(lang, "Refresh now")).click()
+    expect(page).to_have_url(f"{live_server.url}/{lang}/admin/dashboard")
+    said = live_server.tr(lang, "The figures were computed again at %(when)s (UTC).", when="|").split("|")[0]
+    expect(page.locator(".flashes .flash-success")).to_contain_text(said)
+    expect(page.locator("#figures-as-of")).to_contain_text("(UTC)")
