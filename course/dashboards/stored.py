@@ -95,16 +95,21 @@ def refresh(now: datetime | None = None) -> Figures:
 
 
 def load() -> Figures | None:
-    """The stored figures (None if some kind was never computed)."""
+    """The stored figures (None if some kind was never computed, or cannot be
+    read: e.g. written by another release in another shape)."""
     rows = {row.kind: row for row in db.session.scalars(select(DashboardFigure))}
     if any(kind not in rows for kind in KINDS):
         return None
     oldest = min(rows.values(), key=lambda row: row.computed_at)
-    data = {kind: json.loads(row.data) for kind, row in rows.items()}
-    effect = dict(data["reminder_effect"], since=date.fromisoformat(data["reminder_effect"]["since"]))
-    return Figures(oldest.day, oldest.computed_at, data["funnel"], data["quizzes"],
-                   [(date.fromisoformat(monday), count) for monday, count in data["active_per_week"]],
-                   figures.ReminderEffect(**effect))
+    try:
+        data = {kind: json.loads(row.data) for kind, row in rows.items()}
+        effect = dict(data["reminder_effect"], since=date.fromisoformat(data["reminder_effect"]["since"]))
+        return Figures(oldest.day, oldest.computed_at, dict(data["funnel"]), dict(data["quizzes"]),
+                       [(date.fromisoformat(monday), int(count)) for monday, count in data["active_per_week"]],
+                       figures.ReminderEffect(**effect))
+    except (ValueError, KeyError, TypeError):
+        current_app.logger.warning("dashboards: the stored figures cannot be read; computing them again")
+        return None
 
 
 def for_page(now: datetime | None = None) -> Figures:

@@ -142,6 +142,22 @@ def test_a_page_with_no_figures_stored_computes_and_stores_them(client, auth, pe
     assert len({at for _kind, at in rows}) == 1 and rows[0][1] >= f"{before:%Y-%m-%d %H:%M:%S}"
 
 
+@pytest.mark.parametrize("data", ["not json", '{"since": "2026-01-01"}', "[1, 2]"])
+def test_stored_figures_that_cannot_be_read_are_computed_again(app, client, auth, people, course, data):
+    refresh_at(app, utcnow())
+    start_module(app, people["d"], course)
+    from course.extensions import db
+    with app.app_context():
+        db.session.execute(text("UPDATE dashboard_figures SET data = :data WHERE kind = 'reminder_effect'"),
+                           {"data": data})
+        db.session.commit()
+    auth.login("staff@example.com")
+    assert started_in_first_module(client) == "4"
+    from course.dashboards import stored
+    with app.app_context():
+        assert stored.load().effect.learners_other == 3
+
+
 @pytest.mark.parametrize("app_config", [{"DASHBOARD_REFRESH_MINUTES": 30}])
 def test_the_interval_is_a_setting(app, client, auth, people, course):
     computed = utcnow().replace(microsecond=0) - timedelta(minutes=50)
