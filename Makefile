@@ -20,10 +20,13 @@ need = $(eval need_out := $(shell PYTHON=$(PYTHON) scripts/need.sh $(1)))$(if $(
 run: install translations db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# The quick tests on both cores (pytest-xdist), then the browser tests (not the Lighthouse audit).
+# The quick tests on both cores (pytest-xdist), then the browser tests (not the Lighthouse audit) on
+# both cores too, each worker with its own server and Chromium; then, as one run with them
+# (AULA_TEST_RUN, see tests/results.py), the test marked `last`, which checks the pages they all visited.
 test: need-test install translations tools ralph
 	$(BIN)/pytest -m "not e2e and not audit" -n 2
-	$(BIN)/pytest -m "e2e and not audit"
+	export AULA_TEST_RUN=e2e-$$(date +%s%N); \
+	$(BIN)/pytest -m "e2e and not audit and not last" -n 2 && $(BIN)/pytest -m "e2e and last and not audit"
 
 # Lighthouse on the main pages, mobile and desktop (about 15 s a page): .ci/run runs it too.
 audit: need-test install translations tools

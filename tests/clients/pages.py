@@ -3,17 +3,19 @@
 `record_pages(app)` makes the app write each HTML answer it gives (error
 pages included) to test-results/pages/, a few per kind of page: the same
 endpoint, method, status and language with another body (other data, other
-form errors) is kept up to PER_KIND times. `recorded()` lists them with the
-address each one answered.
+form errors) is kept up to PER_KIND times (by each process of the run: the
+browser tests run on two pytest-xdist workers). `recorded()` lists them, of
+every process of the run, with the address each one answered.
 """
 import hashlib
 import json
 import re
-import shutil
 import threading
 
 from flask import g, request
 from flask_login import current_user
+
+from tests.results import fresh_for_this_run, worker
 
 from .tools import PROJECT_ROOT
 
@@ -23,8 +25,8 @@ _TOKEN = re.compile(rb'name="csrf_token" value="[^"]*"|value="[^"]*" name="csrf_
 
 
 def record_pages(app) -> None:
-    shutil.rmtree(PAGES, ignore_errors=True)
-    PAGES.mkdir(parents=True)
+    fresh_for_this_run(PAGES)
+    me = worker()
     lock = threading.Lock()
     kinds: dict[tuple, set[str]] = {}
     index: dict[str, str] = {}
@@ -42,16 +44,16 @@ def record_pages(app) -> None:
             if digest in seen or len(seen) >= PER_KIND:
                 return response
             seen.add(digest)
-            name = f"{len(index):04d}-{request.endpoint or 'none'}-{response.status_code}.html"
+            name = f"{me}-{len(index):04d}-{request.endpoint or 'none'}-{response.status_code}.html"
             (PAGES / name).write_bytes(body)
             index[name] = f"{request.method} {request.full_path.rstrip('?')} ({response.status_code})"
-            (PAGES / "index.json").write_text(json.dumps(index, indent=1))
+            (PAGES / f"index-{me}.json").write_text(json.dumps(index, indent=1))
         return response
 
 
 def recorded() -> dict[str, str]:
-    """{file path: 'METHOD address (status)'} of the pages recorded in this run."""
-    index_file = PAGES / "index.json"
-    if not index_file.exists():
-        return {}
-    return {str(PAGES / name): where for name, where in json.loads(index_file.read_text()).items()}
+    """{file path: 'METHOD address (status)'} of the pages recorded in this run (by all its processes)."""
+    pages = {}
+    for index_file in sorted(PAGES.glob("index-*.json")):
+        pages.update({str(PAGES / name): where for name, where in json.loads(index_file.read_text()).items()})
+    return pages

@@ -4,7 +4,7 @@ One server and one browser per session (each test gets its own browser
 context, so cookies never leak between tests); every test creates its own
 accounts, so the tests do not depend on one another's data.
 """
-import shutil
+import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from course import create_app
 from course.config import PROJECT_ROOT
 from tests.clients.pages import record_pages
+from tests.results import fresh_for_this_run
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
@@ -37,9 +38,17 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def pytest_collection_modifyitems(items):
-    """Tests marked `last` check what all the others left (the pages they visited): they run last."""
+    """Tests marked `last` check what all the others left (the pages they visited): they run last.
+
+    On pytest-xdist workers no test can know the others are done: there they are skipped, and
+    run in a step of their own afterwards (`make test` does, see the Makefile).
+    """
     last = [item for item in items if item.get_closest_marker("last")]
     items[:] = [item for item in items if not item.get_closest_marker("last")] + last
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        for item in last:
+            item.add_marker(pytest.mark.skip(reason="checks what every other test left: run it after them, "
+                                                    "without -n (as `make test` does)"))
 
 
 @dataclass
@@ -184,9 +193,7 @@ def browser_context_args(browser_context_args, live_server):
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     """test-results/screenshots/, emptied once per run so that it holds this run's pictures only."""
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
-    return SCREENSHOTS
+    return fresh_for_this_run(SCREENSHOTS)
 
 
 def _signed_in_state(browser, live_server, folder, email) -> str:
