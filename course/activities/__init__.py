@@ -11,7 +11,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from ..web import add_menu_item, fill_slot
-from . import feedback_views, quiz_views, views  # noqa: F401  (their routes are on views.bp)
+from . import feedback_views, personal, quiz_views, views  # noqa: F401  (routes on views.bp; personal: fillers)
 from .quizzes import new_token
 from .state import activity_state, quiz_history
 

@@ -4,7 +4,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content.models import Quiz
@@ -57,11 +57,15 @@ def record_attempt(user_id: int, quiz: Quiz, module_id: str, lang: str, token: s
     return attempt, True
 
 
+#: Built once: the module page of every signed-in learner runs it.
+_ATTEMPTS_FOR = (select(QuizAttempt)
+                 .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.quiz_id == bindparam("quiz_id"))
+                 .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()))
+
+
 def attempts_for(user_id: int, quiz_id: str) -> list[QuizAttempt]:
     """The learner's attempts at one quiz, newest first."""
-    return list(db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id,
-    ).order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())))
+    return list(db.session.scalars(_ATTEMPTS_FOR, {"user_id": user_id, "quiz_id": quiz_id}))
 
 
 def get_attempt(user_id: int, quiz_id: str, attempt_id: int) -> QuizAttempt | None:

@@ -68,16 +68,28 @@ class CourseStatus:
 # They name the tables' columns, not the models' attributes: plain Core
 # statements skip the ORM's compile and result machinery (rows are all we read).
 _lessons, _attempts = LessonProgress.__table__.c, QuizAttempt.__table__.c
-_LESSON_ROWS = (select(_lessons.user_id, _lessons.lesson_id, _lessons.completed_at, _lessons.last_opened_at)
-                .where(_lessons.user_id.in_(bindparam("user_ids", expanding=True))))
-_QUIZ_SCORES = (select(_attempts.user_id, _attempts.quiz_id, _attempts.score, _attempts.passed)
-                .where(_attempts.user_id.in_(bindparam("user_ids", expanding=True))))
+_LESSON_COLUMNS = select(_lessons.user_id, _lessons.lesson_id, _lessons.completed_at, _lessons.last_opened_at)
+_QUIZ_COLUMNS = select(_attempts.user_id, _attempts.quiz_id, _attempts.score, _attempts.passed)
+_LESSON_ROWS = _LESSON_COLUMNS.where(_lessons.user_id.in_(bindparam("user_ids", expanding=True)))
+_QUIZ_SCORES = _QUIZ_COLUMNS.where(_attempts.user_id.in_(bindparam("user_ids", expanding=True)))
+# One learner (every page): "= ?" needs no expanding of an IN list per execution.
+_LESSON_ROWS_ONE = _LESSON_COLUMNS.where(_lessons.user_id == bindparam("user_id"))
+_QUIZ_SCORES_ONE = _QUIZ_COLUMNS.where(_attempts.user_id == bindparam("user_id"))
+
+
+def _rows_of(statements, user_ids: list[int]):
+    """Run on the session's connection (its transaction), past the ORM's execute path."""
+    many, one = statements
+    connection = db.session.connection()
+    if len(user_ids) == 1:
+        return connection.execute(one, {"user_id": user_ids[0]})
+    return connection.execute(many, {"user_ids": user_ids})
 
 
 def _lesson_rows(user_ids: list[int]) -> dict[int, dict[str, object]]:
     """user id -> lesson id -> row (lesson_id, completed_at, last_opened_at)."""
     rows: dict[int, dict[str, object]] = {uid: {} for uid in user_ids}
-    for row in db.session.execute(_LESSON_ROWS, {"user_ids": user_ids}):
+    for row in _rows_of((_LESSON_ROWS, _LESSON_ROWS_ONE), user_ids):
         rows[row.user_id][row.lesson_id] = row
     return rows
 
@@ -85,7 +97,7 @@ def _lesson_rows(user_ids: list[int]) -> dict[int, dict[str, object]]:
 def _best_scores(user_ids: list[int]) -> dict[int, dict[str, tuple[float, bool]]]:
     """user id -> quiz id -> (best score, passed at least once)."""
     best: dict[int, dict[str, tuple[float, bool]]] = {uid: {} for uid in user_ids}
-    rows = db.session.execute(_QUIZ_SCORES, {"user_ids": user_ids})
+    rows = _rows_of((_QUIZ_SCORES, _QUIZ_SCORES_ONE), user_ids)
     for user_id, quiz_id, score, passed in rows:
         scores = best[user_id]
         old_score, old_passed = scores.get(quiz_id, (0.0, False))

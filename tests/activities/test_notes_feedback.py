@@ -23,8 +23,14 @@ def test_notes_are_saved_with_and_without_javascript(client, learner, db_rows):
     response = client.post(NOTE.format(lang="en"), data={"text": "Remember the service network."})
     assert response.status_code == 302
     assert response.headers["Location"] == f"{lesson_url('en', REFLECTION_LESSON)}?saved=notes#notes"
+    status = '<p class="save-status js-save-status" role="status" aria-live="polite">{}</p>'
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ">\nRemember the service network.</textarea>" in page
+    assert status.format("Saved") in page
+    # The same lesson, from the same cached page, without ?saved=notes: no message.
     page = client.get(lesson_url("en", REFLECTION_LESSON)).get_data(as_text=True)
     assert ">\nRemember the service network.</textarea>" in page
+    assert status.format("") in page
     response = client.post(NOTE.format(lang="it"), json={"text": "Nota in italiano"})
     assert response.status_code == 200 and response.get_json() == {"ok": True, "message": "Salvato"}
     assert db_rows("SELECT count(*) FROM notes WHERE user_id = :u", u=learner) == 1
