@@ -73,6 +73,10 @@ def test_marking_a_lesson_complete_moves_progress_in_every_language(client, lear
     assert response.status_code == 302
     after = _module_progress(client.get(MODULE.format(lang="en")).get_data(as_text=True).replace("Tu progreso", "Your progress"))
     assert after > before
+    # The lesson page shows the same figure as the module page, as a number and as text.
+    page = client.get(LESSON.format(lang="en")).get_data(as_text=True)
+    assert _module_progress(page) == after
+    assert f'<span class="progress-text">{after}%</span>' in page
     page = client.get(LESSON.format(lang="pl")).get_data(as_text=True)
     assert '<p><span class="badge done">Zrobione</span> Ukończono tę lekcję.</p>' in page
     # and undo

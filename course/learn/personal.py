@@ -1,6 +1,6 @@
 """The personal parts of the course pages that are too small for a template of
 their own (see course/pagecache.py)."""
-from flask_babel import gettext as _
+from flask_babel import format_percent, gettext as _
 from markupsafe import Markup, escape
 
 from ..pagecache import filler
@@ -23,3 +23,27 @@ def lesson_done_badge(context, lesson_id: str) -> str:
     if not _done(context, lesson_id):
         return ""
     return Markup(' · <span class="badge done">{}</span>').format(escape(_("Done")))
+
+
+@filler("lesson_done_lead")
+def lesson_done_lead(context, lesson_id: str) -> str:
+    """'Done ' before the explanation of a lesson completed by its activities (lesson page)."""
+    if not _done(context, lesson_id):
+        return ""
+    return Markup('<span class="badge done">{}</span> ').format(escape(_("Done")))
+
+
+def _module_fraction(context, module_id: str) -> float:
+    return context["status"].modules[module_id].fraction
+
+
+@filler("module_percent")
+def module_percent(context, module_id: str) -> str:
+    """The learner's progress in a module as a whole percentage, for a progress bar's value."""
+    return str(round(_module_fraction(context, module_id) * 100))
+
+
+@filler("module_percent_text")
+def module_percent_text(context, module_id: str) -> str:
+    """The same progress as text, in the reader's language ("50 %")."""
+    return escape(format_percent(_module_fraction(context, module_id)))

@@ -131,9 +131,14 @@ def test_required_reflections_complete_the_lesson(client, learner, db_rows, app)
     assert lesson_complete(db_rows, learner)
     page = client.get(lesson_url("en", REFLECTION_LESSON)).get_data(as_text=True)
     assert page.count('<span class="badge done">Done</span> Every question has an answer.') == 2
+    done = '<p><span class="badge done">Done</span> This lesson is complete once you have done its activities.</p>'
+    assert done in page
     # Emptying an answer makes the lesson incomplete again.
     client.post(reflection_url("en", "telephone"), json={"answers": {"kind": ""}})
     assert not lesson_complete(db_rows, learner)
+    page = client.get(lesson_url("en", REFLECTION_LESSON)).get_data(as_text=True)
+    assert done not in page
+    assert "<p>This lesson is complete once you have done its activities.</p>" in page
 
 
 def test_the_manual_complete_button_is_refused_for_such_a_lesson(client, learner, db_rows):
