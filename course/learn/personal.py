@@ -47,3 +47,22 @@ def module_percent(context, module_id: str) -> str:
 def module_percent_text(context, module_id: str) -> str:
     """The same progress as text, in the reader's language ("50 %")."""
     return escape(format_percent(_module_fraction(context, module_id)))
+
+
+@filler("module_completed_badge")
+def module_completed_badge(context, module_id: str) -> str:
+    """'Completed' under a module card the learner has completed (course home)."""
+    if not context["status"].modules[module_id].complete:
+        return ""
+    return Markup('<p class="badge done">{}</p>').format(escape(_("Completed")))
+
+
+@filler("course_percent")
+def course_percent(context) -> str:
+    """The learner's progress through the course as a whole percentage."""
+    return str(round(context["status"].fraction * 100))
+
+
+@filler("course_percent_text")
+def course_percent_text(context) -> str:
+    return escape(format_percent(context["status"].fraction))
