@@ -57,7 +57,12 @@ def from_environment(instance_path: str, overrides: dict | None = None) -> dict:
 def derived(config: dict) -> dict:
     """Settings that follow from the others."""
     secure = urlsplit(config["BASE_URL"]).scheme == "https"
+    engine = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # A server's connections can drop (a restart, a failover, an idle timeout): test each
+    # one as it leaves the pool. An SQLite file has nothing to drop, so no ping per request.
+    engine.setdefault("pool_pre_ping", not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"))
     return {
+        "SQLALCHEMY_ENGINE_OPTIONS": engine,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,
@@ -69,7 +74,6 @@ def derived(config: dict) -> dict:
 
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "en",

@@ -33,3 +33,17 @@ def test_settings_come_from_the_environment(tmp_path, monkeypatch):
     assert app.config["SMTP_URL"] == "smtp://mail.example:587?starttls=1"
     assert app.config["BASE_URL"] == "https://aula.example"
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_connections_to_a_server_are_pinged_and_an_sqlite_file_is_not(tmp_path):
+    from course.config import derived
+
+    base = {"BASE_URL": "http://aula.test"}
+    sqlite = derived({**base, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}"})
+    assert sqlite["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
+    server = derived({**base, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://aula@db/aula",
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10}})
+    assert server["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 10, "pool_pre_ping": True}
+    chosen = derived({**base, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://aula@db/aula",
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False}})
+    assert chosen["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
