@@ -9,7 +9,7 @@ microseconds an email). Here headers stay strings (the compat32 policy):
 - List-Unsubscribe and List-Unsubscribe-Post are never folded (mail clients
   read them as one <URL>);
 - a value folded or encoded already (`encode_header`) is written as it is;
-- any other value goes through `email.header.Header`. Non-ASCII text (a
+- any other value goes through `email.header.Header` (a name: see `address`). Non-ASCII text (a
   subject, a name with accents) becomes RFC 2047 encoded words in base64,
   which is computed in C (the default "shortest" encoding tries
   quoted-printable character by character in Python first).
@@ -23,8 +23,10 @@ import base64
 import os
 from email.charset import BASE64, Charset
 from email.header import Header
+from email.headerregistry import Address
 from email.message import Message
 from email.policy import Compat32
+from email.policy import default as default_policy
 from email.utils import formataddr
 
 UTF8 = Charset("utf-8")
@@ -62,15 +64,28 @@ def encode_header(name: str, value: str) -> str:
     return Header(value, charset, header_name=name).encode(linesep="\n")
 
 
+#: RFC 2047: an encoded word is at most 75 characters long.
+MAX_ENCODED_WORD = 75
+
+
 def address(name: str, email: str) -> str:
-    """`Name <local@domain>` ready to write: an ASCII name quoted as it needs,
-    any other as RFC 2047 encoded words, folded to fit the line length."""
+    """`Name <local@domain>` ready to write for the To header: an ASCII name
+    quoted as it needs, any other as one RFC 2047 encoded word.
+
+    One word, because readers differ on a name split into several: RFC 2047
+    drops the space between two encoded words, Python's parser keeps it. A
+    name too long for one word is written as `email.policy.default` writes it
+    (slower: it parses the header; rare)."""
     name = " ".join((name or "").split())
     if name.isascii():
         return formataddr((name, email))
-    header = Header(name, UTF8, header_name="To")
-    header.append(f"<{email}>", "us-ascii")
-    return header.encode(linesep="\n")
+    word = f"=?utf-8?b?{base64.b64encode(name.encode('utf-8')).decode('ascii')}?="
+    if len(word) <= MAX_ENCODED_WORD:
+        one_line = len("To: ") + len(word) + len(email) + 3 <= POLICY.max_line_length
+        return f"{word}{' ' if one_line else chr(10) + ' '}<{email}>"
+    header = default_policy.header_factory("To", str(Address(display_name=name, addr_spec=email)))
+    folded = header.fold(policy=default_policy)
+    return folded[len("To: "):].rstrip("\n")
 
 
 class Email(Message):
