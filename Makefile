@@ -49,7 +49,7 @@ need-test:
 
 # The same tests on PostgreSQL: a throw-away server (scripts/pg_cluster.py) for the run.
 test-postgres: need-test need-postgres install translations tools ralph
-	$(BIN)/python scripts/pg_cluster.py -- $(BIN)/pytest -m "not audit"
+	$(BIN)/python scripts/pg_cluster.py -- $(BIN)/pytest -m "not audit" -n 2
 
 need-postgres:
 	@:$(call need,$(PG_NEEDS))
