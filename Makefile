@@ -49,7 +49,9 @@ need-test:
 
 # The same tests on PostgreSQL: a throw-away server (scripts/pg_cluster.py) for the run.
 test-postgres: need-test need-postgres install translations tools ralph
-	$(BIN)/python scripts/pg_cluster.py -- $(BIN)/pytest -m "not audit" -n 2
+	$(BIN)/python scripts/pg_cluster.py -- sh -c 'export AULA_TEST_RUN=pg-$$(date +%s%N); \
+	  $(BIN)/pytest -m "not e2e and not audit" -n 2 && \
+	  $(BIN)/pytest -m "e2e and not audit and not last" -n 2 && $(BIN)/pytest -m "e2e and last and not audit"'
 
 need-postgres:
 	@:$(call need,$(PG_NEEDS))
