@@ -259,11 +259,35 @@ def _render_shared(app: Flask, template: str, shared: dict, role: str | None) ->
 
 # -- fillers every page uses ----------------------------------------------
 
+#: (secret key, the session's raw CSRF token) -> that token signed, as Flask-WTF's
+#: generate_csrf() signs it. Signing (a serializer, HMAC, a timestamp) was the
+#: costliest hole of a signed-in page; a signed token stays valid as long as the
+#: session's raw token, since tokens do not expire here (WTF_CSRF_TIME_LIMIT None).
+_signed_tokens: dict[tuple, str] = {}
+MAX_SIGNED_TOKENS = 10_000
+
+
 @filler("csrf_token")
 def _csrf_token(context, **_args) -> str:
+    """generate_csrf(), with the signed form of a session's token kept in the process."""
+    from flask import session
     from flask_wtf.csrf import generate_csrf
 
-    return generate_csrf()
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    raw = session.get(field)
+    if config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None or not isinstance(raw, str) or field in g:
+        return generate_csrf()
+    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    token = _signed_tokens.get(key)
+    if token is None:
+        token = generate_csrf()
+        if len(_signed_tokens) >= MAX_SIGNED_TOKENS:
+            _signed_tokens.clear()
+        _signed_tokens[key] = token
+    else:
+        setattr(g, field, token)  # what generate_csrf() would keep for the rest of the request
+    return token
 
 
 @filler("login_url")

@@ -231,3 +231,55 @@ def test_the_mail_merge_gives_what_rendering_each_email_gives(app, make_user):
                 assert merged["List-Unsubscribe"] == f"<{unsubscribe}>"
                 assert merged.get_body(("plain",)).get_content() == text
                 assert merged.get_body(("html",)).get_content() == html
+
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def _tokens(html: str) -> set[str]:
+    return {a or b for a, b in CSRF.findall(html)}
+
+
+def _page_tokens(client, url):
+    return _tokens(client.get(url).get_data(as_text=True))
+
+
+@pytest.mark.parametrize("time_limit", [None, 3600])
+def test_the_kept_csrf_token_is_the_one_flask_wtf_signs_and_accepts(db_path, tmp_path, make_user, time_limit):
+    """pagecache keeps a session's signed CSRF token in the process: it must be
+    a token Flask-WTF accepts for that session, and only for it."""
+    from flask_wtf.csrf import generate_csrf, validate_csrf
+    from itsdangerous import URLSafeTimedSerializer
+
+    from tests.conftest import make_app
+
+    app = make_app(db_path, OUTBOX_DIR=str(tmp_path / "o"), WTF_CSRF_ENABLED=True, WTF_CSRF_TIME_LIMIT=time_limit)
+    make_user(email="ada@example.com")
+    client = app.test_client()
+    login = client.get("/en/login").get_data(as_text=True)
+    (token,) = _tokens(login)
+    client.post("/en/login", data={"email": "ada@example.com", "password": "correct horse battery",
+                                   "csrf_token": token})
+    url = "/en/modules/external-customers/customer-vs-consumer"
+    first = _page_tokens(client, url)
+    assert len(first) == 1
+    kept = first.pop()
+    with client.session_transaction() as session:
+        raw = session["csrf_token"]
+    # The same raw token, signed as Flask-WTF signs it (the timestamp aside), and accepted.
+    assert URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").loads(kept) == raw
+    with app.test_request_context():
+        from flask import session
+        session["csrf_token"] = raw
+        validate_csrf(kept)
+        assert generate_csrf().split(".")[0] == kept.split(".")[0]
+    # A form of the page posts with it.
+    done = client.post(url + "/complete", data={"action": "complete", "csrf_token": kept})
+    assert done.status_code == 302
+    # Another session has its own token, and the first session's is refused there.
+    other = app.test_client()
+    (other_login,) = _page_tokens(other, "/en/login")
+    other.post("/en/login", data={"email": "ada@example.com", "password": "correct horse battery",
+                                  "csrf_token": other_login})
+    assert kept not in _page_tokens(other, url)
+    assert other.post(url + "/complete", data={"action": "undo", "csrf_token": kept}).status_code == 400
