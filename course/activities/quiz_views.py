@@ -113,7 +113,7 @@ def attempt(quiz_id: str, attempt_id: int):
     back_url, back_label = way_back(view, quiz, module)
     return render_template("activities/attempt.html", view=view, quiz=quiz, module=module, attempt=found,
                            items=quizzes.review(quiz, found), history=history,
-                           number=history.count - history.attempts.index(found),
+                           number=history.number_of(found.id),
                            is_final=quiz.id == module.final_quiz.id, retry_url=quiz_url(quiz, module),
                            back_url=back_url, back_label=back_label, form=CsrfForm())
 

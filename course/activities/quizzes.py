@@ -57,17 +57,6 @@ def record_attempt(user_id: int, quiz: Quiz, module_id: str, lang: str, token: s
     return attempt, True
 
 
-#: Built once: the module page of every signed-in learner runs it.
-_ATTEMPTS_FOR = (select(QuizAttempt)
-                 .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.quiz_id == bindparam("quiz_id"))
-                 .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()))
-
-
-def attempts_for(user_id: int, quiz_id: str) -> list[QuizAttempt]:
-    """The learner's attempts at one quiz, newest first."""
-    return list(db.session.scalars(_ATTEMPTS_FOR, {"user_id": user_id, "quiz_id": quiz_id}))
-
-
 def get_attempt(user_id: int, quiz_id: str, attempt_id: int) -> QuizAttempt | None:
     """One of the learner's own attempts; None for anyone else's."""
     return db.session.scalar(select(QuizAttempt).where(
@@ -128,9 +117,23 @@ class History:
     def passed(self) -> bool:
         return any(a.passed for a in self.attempts)
 
+    def number_of(self, attempt_id: int) -> int:
+        """1 for the learner's first attempt, 2 for the second..."""
+        return self.count - [a.id for a in self.attempts].index(attempt_id)
+
+
+#: What a History reads of each attempt, newest first: plain rows (the quiz block
+#: and the module page of every signed-in learner ask for it).
+_attempt_columns = QuizAttempt.__table__.c
+_HISTORY = (select(_attempt_columns.id, _attempt_columns.score, _attempt_columns.passed, _attempt_columns.submitted_at)
+            .where(_attempt_columns.user_id == bindparam("user_id"), _attempt_columns.quiz_id == bindparam("quiz_id"))
+            .order_by(_attempt_columns.submitted_at.desc(), _attempt_columns.id.desc()))
+
 
 def history(user_id: int, quiz_id: str) -> History:
-    return History(attempts_for(user_id, quiz_id))
+    """The learner's attempts at a quiz (id, score, passed, submitted_at), newest first."""
+    rows = db.session.connection().execute(_HISTORY, {"user_id": user_id, "quiz_id": quiz_id}).all()
+    return History(rows)
 
 
 @dataclass(frozen=True)
