@@ -283,3 +283,13 @@ def test_the_kept_csrf_token_is_the_one_flask_wtf_signs_and_accepts(db_path, tmp
                                   "csrf_token": other_login})
     assert kept not in _page_tokens(other, url)
     assert other.post(url + "/complete", data={"action": "undo", "csrf_token": kept}).status_code == 400
+
+
+def test_a_long_name_with_an_address_the_header_registry_refuses_is_still_written():
+    """mail.mime.address falls back to encoded words when policy.default cannot parse the address."""
+    from course.mail import mime
+
+    written = mime.address("\u0142" * 80, "odd address@@example.org")
+    assert written.endswith(" <odd address@@example.org>")
+    decoded = email.message_from_string(f"Subject: {written.rsplit(' <', 1)[0]}\n\n", policy=policy.default)
+    assert str(decoded["Subject"]) == "\u0142" * 80

@@ -22,6 +22,7 @@ it (with a new regular expression for every email).
 import base64
 import os
 from email.charset import BASE64, Charset
+from email.errors import HeaderParseError
 from email.header import Header
 from email.headerregistry import Address
 from email.message import Message
@@ -82,10 +83,15 @@ def address(name: str, email: str) -> str:
     word = f"=?utf-8?b?{base64.b64encode(name.encode('utf-8')).decode('ascii')}?="
     if len(word) <= MAX_ENCODED_WORD:
         one_line = len("To: ") + len(word) + len(email) + 3 <= POLICY.max_line_length
-        return f"{word}{' ' if one_line else chr(10) + ' '}<{email}>"
-    header = default_policy.header_factory("To", str(Address(display_name=name, addr_spec=email)))
-    folded = header.fold(policy=default_policy)
-    return folded[len("To: "):].rstrip("\n")
+        separator = " " if one_line else "\n "
+        return f"{word}{separator}<{email}>"
+    try:
+        header = default_policy.header_factory("To", str(Address(display_name=name, addr_spec=email)))
+        return header.fold(policy=default_policy)[len("To: "):].rstrip("\n")
+    except (HeaderParseError, ValueError, IndexError):  # an address it will not parse: encoded words
+        header = Header(name, UTF8, header_name="To")
+        header.append(f"<{email}>", "us-ascii")
+        return header.encode(linesep="\n")
 
 
 class Email(Message):
