@@ -10,9 +10,11 @@ from course import create_app
 from course.config import PROJECT_ROOT
 from tests.databases import ON_POSTGRES, databases, migrate
 from tests.routing_cache import install as cache_url_builders
+from tests.template_cache import install as cache_compiled_templates
 
 pytest_plugins = ["tests.smtp"]  # a real SMTP server for the tests that send email
 cache_url_builders()  # one compile of each URL builder per process, not per app (tests/routing_cache.py)
+cache_compiled_templates()  # one compile of each template per process, not per app (tests/template_cache.py)
 
 TEST_SECRET = "test-secret-key-" + "x" * 32
 #: A small course of the tests' own (two modules, a reflection, quizzes), for
