@@ -15,7 +15,6 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from joserfc import jwt
 
 from ..models import Certificate, User
 from .keys import key_id, public_jwk, signing_key
@@ -93,6 +92,8 @@ def sign(credential: dict) -> str:
     header = {"alg": ALGORITHM, "typ": "JWT", "kid": key_id(), "jwk": public_jwk()}
     claims = {**credential, "iss": credential["issuer"]["id"], "jti": credential["id"],
               "nbf": int(datetime.fromisoformat(credential["validFrom"].replace("Z", "+00:00")).timestamp())}
+    from joserfc import jwt  # here: joserfc and its crypto back end are a sixth of every process start
+
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="EdDSA is deprecated")
         return jwt.encode(header, claims, signing_key(), algorithms=[ALGORITHM])

@@ -6,11 +6,16 @@ Every app server of a deployment must share the same file (as they share
 SECRET_KEY), so that credentials from any of them verify with the one
 published key.
 """
+from __future__ import annotations
+
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from joserfc.jwk import OKPKey
+
+if TYPE_CHECKING:
+    from joserfc.jwk import OKPKey
 
 _CACHE = "aula.signing_key"
 
@@ -19,6 +24,8 @@ def _create_once(path: Path) -> bytes:
     """The PEM in `path`, written now (mode 0600, atomically) if there is none."""
     if path.exists():
         return path.read_bytes()
+    from joserfc.jwk import OKPKey  # here: joserfc and its crypto back end are a sixth of every process start
+
     pem = OKPKey.generate_key("Ed25519", private=True).as_pem(private=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -38,6 +45,8 @@ def signing_key() -> OKPKey:
     """The private key (read once per process)."""
     key = current_app.extensions.get(_CACHE)
     if key is None:
+        from joserfc.jwk import OKPKey
+
         key = OKPKey.import_key(_create_once(Path(current_app.config["CERTIFICATE_KEY_FILE"])))
         if key.as_dict(private=False).get("crv") != "Ed25519":
             raise ValueError(f"{current_app.config['CERTIFICATE_KEY_FILE']} is not an Ed25519 key")
