@@ -31,6 +31,7 @@ import socket
 import threading
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -356,10 +357,20 @@ def _retry_delay(attempts: int) -> timedelta:
 
 
 class _Outcomes:
-    """Collects what happened to each claimed slot and writes it in small batches."""
+    """Collects what happened to each claimed slot and writes it in small
+    batches, on a database connection of its own (see `attempting`)."""
 
-    def __init__(self):
+    def __init__(self, connection):
+        self.connection = connection
         self.pending: list[dict] = []
+
+    @classmethod
+    @contextmanager
+    def recording(cls):
+        """Outcomes written on a connection of their own, held for a batch.
+        The session must hold no write transaction meanwhile (SQLite has one writer)."""
+        with db.engine.connect() as connection:
+            yield cls(connection)
 
     def add(self, **values) -> None:
         self.pending.append(values)
@@ -369,21 +380,22 @@ class _Outcomes:
     def attempting(self, slot: "Claimed", message_id: str) -> bool:
         """Record, with the outcomes so far and in one commit, that `slot`'s
         email goes to the mail server now. False (send nothing) when the claim
-        is no longer this scheduler's: its lease expired and another took it back."""
+        is no longer this scheduler's: its lease expired and another took it back.
+
+        This commit comes once per email, so it is kept to what the database
+        must do: statements built once (no ORM statement, no cache key made
+        per email) on a connection held for the batch, committed by itself
+        (the session's commit also hands its connection back to the pool and
+        takes it again). It is as durable as any other commit of the app."""
         self._write()
-        result = db.session.execute(
-            update(ReminderDelivery)
-            .where(ReminderDelivery.id == slot.id, ReminderDelivery.status == DeliveryStatus.SENDING,
-                   ReminderDelivery.claimed_by == slot.token)
-            .values(message_id=message_id)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
+        result = self.connection.execute(_mark_attempt(), dict(
+            mark_id=slot.id, mark_token=slot.token, mark_message_id=message_id))
+        self.connection.commit()
         return result.rowcount == 1
 
     def flush(self) -> None:
         self._write()
-        db.session.commit()
+        self.connection.commit()
 
     def _write(self) -> None:
         """One UPDATE ... WHERE id = ? executed for each kind of outcome (same
@@ -395,11 +407,28 @@ class _Outcomes:
             row = {name: value for name, value in values.items() if name != "id"}
             row["delivery_id"] = values["id"]
             kinds[tuple(sorted(row))].append(row)
-        table = ReminderDelivery.__table__
         for rows in kinds.values():
             # Core, not the ORM's bulk update: the same statement for a tenth of the CPU.
-            db.session.execute(table.update().where(table.c.id == bindparam("delivery_id")), rows)
+            self.connection.execute(_outcome_update(), rows)
         self.pending = []
+
+
+@lru_cache(maxsize=None)
+def _mark_attempt():
+    """UPDATE ... SET message_id WHERE the claim is still this scheduler's (built once)."""
+    table = ReminderDelivery.__table__
+    return (table.update()
+            .where(table.c.id == bindparam("mark_id"), table.c.status == DeliveryStatus.SENDING.value,
+                   table.c.claimed_by == bindparam("mark_token"))
+            .values(message_id=bindparam("mark_message_id")))
+
+
+@lru_cache(maxsize=None)
+def _outcome_update():
+    """UPDATE ... WHERE id = :delivery_id, its SET taken from the rows' other
+    keys (built once: SQLAlchemy keeps its cache key with it)."""
+    table = ReminderDelivery.__table__
+    return table.update().where(table.c.id == bindparam("delivery_id"))
 
 
 def _retry_or_give_up(slot: Claimed, now: datetime, reason: str, out: _Outcomes, report: TickReport) -> None:
@@ -435,11 +464,11 @@ def send_claimed(slots: list[Claimed], now: datetime, mailer, report: TickReport
         db.session.expunge(user)
     content = get_content()
     statuses = course_statuses(lambda user: content.course(user.lang), list(users.values()))
-    out = _Outcomes()
-    with public_site():  # one request context for the batch's links
+    db.session.commit()  # the session holds no transaction while the outcomes are written
+    with _Outcomes.recording() as out, public_site():  # one request context for the batch's links
         composer = composer or emails.ReminderComposer(now)
         sent = _send_each(slots, statuses, users, composer, now, mailer, report, out, stop)
-    out.flush()
+        out.flush()
     return sent
 
 

@@ -192,7 +192,8 @@ def _claim_then_die(app, uid, attempted: bool):
         scheduler.record_due(MONDAY_7_ROME, report)
         [slot] = scheduler.claim(MONDAY_7_ROME, 10, "crashed-worker")
         if attempted:
-            assert scheduler._Outcomes().attempting(slot, "<x@aula.test>")
+            with scheduler._Outcomes.recording() as out:
+                assert out.attempting(slot, "<x@aula.test>")
     # ...and then the process died.
 
 
@@ -239,8 +240,8 @@ def test_a_sender_whose_claim_was_taken_back_sends_nothing(app, make_user, smtp_
         scheduler.record_due(MONDAY_7_ROME, scheduler.TickReport(now=MONDAY_7_ROME))
         [slot] = scheduler.claim(MONDAY_7_ROME, 10, "slow-worker")
     assert run_tick(app, MONDAY_7_ROME + timedelta(minutes=16)).sent == 1
-    with app.app_context():
-        assert scheduler._Outcomes().attempting(slot, "<late@aula.test>") is False
+    with app.app_context(), scheduler._Outcomes.recording() as out:
+        assert out.attempting(slot, "<late@aula.test>") is False
     [row] = deliveries(app, uid)
     assert row.status == "sent"
     assert len(smtp_server.messages) == 1
