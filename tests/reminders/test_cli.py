@@ -192,3 +192,61 @@ def test_a_scheduler_killed_mid_batch_loses_nothing_and_doubles_nothing(app, dat
     with app.app_context():
         rows = dict(db.session.execute(text("SELECT user_id, status FROM reminder_deliveries")).all())
     assert rows == {uid: ("failed" if email == handler.held else "sent") for email, uid in users.items()}
+
+
+class SnapshotRecorder(Recorder):
+    """At each DATA, before answering, reads what the database holds (another connection, as a
+    recovering scheduler would): {address: (status, Message-ID)} for every delivery."""
+
+    def __init__(self, database_url):
+        super().__init__()
+        from sqlalchemy import create_engine
+
+        self.engine = create_engine(database_url)
+        self.snapshots = []  # (the Message-ID at the server, the rows)
+
+    def read(self):
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            return {email: (status, message_id) for email, status, message_id in conn.execute(text(
+                "SELECT u.email, d.status, d.message_id FROM reminder_deliveries d JOIN users u ON u.id = d.user_id"))}
+
+    async def handle_DATA(self, server, session, envelope):
+        import email as email_module
+
+        at_server = email_module.message_from_bytes(envelope.content)["Message-ID"]
+        self.snapshots.append((at_server, self.read()))
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_while_an_email_is_at_the_mail_server_the_database_holds_it_as_maybe_sent(app, database_url, make_user):
+    """What a scheduler that died at that moment leaves for the recovery: every earlier email of the
+    batch recorded sent, this one 'sending' with the Message-ID it carries, the rest claimed, unmarked."""
+    addresses = [f"s{n}@example.com" for n in range(6)]
+    for address in addresses:
+        make_user(email=address, timezone="Europe/Rome")
+    handler = SnapshotRecorder(database_url)
+    server = SMTPServer(handler).start()
+    try:
+        first_tick(app)
+        result = subprocess.run([FLASK, "--app", "app", "reminders", "tick", "--now", "2026-10-26T06:00:00Z"],
+                                env=env_for(database_url, server, REMINDER_BATCH_SIZE="100"), cwd=PROJECT_ROOT,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert "6 sent, 0 to retry, 0 failed" in result.stdout
+        final = handler.read()
+    finally:
+        server.stop()
+        handler.engine.dispose()
+    order = [m["To"].addresses[0].addr_spec for m in handler.messages]
+    ids = {m["To"].addresses[0].addr_spec: m["Message-ID"] for m in handler.messages}
+    assert sorted(order) == addresses
+    for n, (at_server, rows) in enumerate(handler.snapshots):
+        assert at_server == ids[order[n]]
+        assert rows == {
+            **{address: ("sent", ids[address]) for address in order[:n]},
+            order[n]: ("sending", at_server),
+            **{address: ("sending", None) for address in order[n + 1:]},
+        }
+    assert final == {address: ("sent", ids[address]) for address in addresses}
