@@ -31,8 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     from . import (activities, admin, assets, auth, authoring, certificates, content_runtime, dashboards, data, errors,
-                   i18n_cli, learn, page_meta, pagecache, privacy, reminders, web, xapi)
+                   i18n_cli, learn, page_meta, pagecache, privacy, reminders, sessions, web, xapi)
 
+    sessions.init_app(app)
     content_runtime.init_app(app)
     pagecache.init_app(app)
     web.init_app(app)

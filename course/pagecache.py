@@ -125,20 +125,44 @@ def role_of(user) -> str | None:
     return user.role if user.is_authenticated else None
 
 
-def _fill(name: str, context: dict, args: dict) -> str:
-    """One personal part. `context` already holds the environment's globals
-    (see _render), so a template part renders in a context that shares it
-    instead of copying every global for each part."""
+def _fill(name: str, context, args: dict) -> str:
+    """One personal part. A function filler gets `context` as it is; a
+    template filler the whole template context (`context.full()` when it is
+    a _Values, see _render), shared by every part of the request instead of
+    copying every global for each part."""
     if not name.endswith(".html"):
         return _fillers[name](context, **args)
     env = current_app.jinja_env
     template = env.get_template(name)
-    variables = {**context, **args} if args else context
+    full = context.full() if isinstance(context, _Values) else context
+    variables = {**full, **args} if args else full
     try:
         return env.concat(template.root_render_func(
             new_context(env, template.name, template.blocks, variables, shared=True)))
     except Exception:  # noqa: BLE001 - re-raised with the template's line, as Template.render does
         return env.handle_exception()
+
+
+class _Values(dict):
+    """The view's values (shared and personal) for the fillers of one request.
+
+    Function fillers read only these; the whole template context (context
+    processors and the environment's globals) is built the first time a
+    template filler needs it, once per request: most signed-in pages have
+    only function fillers."""
+
+    __slots__ = ("_full",)
+
+    def __init__(self, values: dict):
+        super().__init__(values)
+        self._full = None
+
+    def full(self) -> dict:
+        if self._full is None:
+            context = dict(self)
+            current_app.update_template_context(context)
+            self._full = {**current_app.jinja_env.globals, **context}
+        return self._full
 
 
 @pass_context
@@ -230,9 +254,7 @@ def _render(template: str, shared: dict, personal_values: dict | None) -> str:
     if entry is None:
         entry = _render_shared(app, template, shared, role)
         cache.put(content, key, entry)
-    context = {**shared, **(personal_values or {})}
-    app.update_template_context(context)
-    context = {**app.jinja_env.globals, **context}  # once per request, for every part
+    context = _Values({**shared, **(personal_values or {})})
     pieces = [entry.texts[0]]
     for (name, args), text in zip(entry.holes, entry.texts[1:]):
         pieces.append(_fill(name, context, args))
@@ -275,8 +297,11 @@ def _csrf_token(context, **_args) -> str:
 
     config = current_app.config
     field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    known = g.get(field)
+    if known is not None:  # a page has several forms: what generate_csrf() returns again
+        return known
     raw = session.get(field)
-    if config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None or not isinstance(raw, str) or field in g:
+    if config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None or not isinstance(raw, str):
         return generate_csrf()
     key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
     token = _signed_tokens.get(key)
@@ -288,6 +313,16 @@ def _csrf_token(context, **_args) -> str:
     else:
         setattr(g, field, token)  # what generate_csrf() would keep for the rest of the request
     return token
+
+
+@filler("flashes")
+def _flashes(context, **_args) -> str:
+    """The flash messages (`_flashes.html`); nothing to render on most requests."""
+    from flask import get_flashed_messages
+
+    if not get_flashed_messages():  # kept by Flask for the rest of the request
+        return ""
+    return _fill("_flashes.html", context, {})
 
 
 @filler("login_url")

@@ -104,19 +104,38 @@ def learner_date(moment: datetime | None, format: str = "long") -> str:
     return format_date(moment.astimezone(_learner_zone()), format, rebase=False)
 
 
+#: Headers every response carries unless its view set them already.
+_DEFAULT_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def _security_headers(response):
+    """The security headers (each added unless the view set it), and a
+    signed-in user's pages kept out of shared caches. One pass over the
+    response's few headers: Headers.setdefault looks its key up by raising
+    and catching an exception, which cost more than the rest of this."""
     from flask import current_app
 
+    headers = response.headers
+    present = {key.lower() for key, _value in headers.items()}
+    defaults = _DEFAULT_HEADERS
     if current_app.config["BASE_URL"].startswith("https://"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        defaults = (_HSTS, *defaults)
+    for key, value in defaults:
+        if key.lower() not in present:
+            headers.add(key, value)
     if current_user.is_authenticated and not (request.endpoint or "").endswith("static"):
         # A signed-in user's pages are theirs alone: no shared cache, nothing kept on disk.
-        response.headers["Cache-Control"] = "private, no-store"
-        response.vary.add("Cookie")
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+        headers["Cache-Control"] = "private, no-store"
+        if "vary" in present:
+            response.vary.add("Cookie")
+        else:
+            headers.add("Vary", "Cookie")
     return response
 
 

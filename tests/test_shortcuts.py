@@ -293,3 +293,80 @@ def test_a_long_name_with_an_address_the_header_registry_refuses_is_still_writte
     assert written.endswith(" <odd address@@example.org>")
     decoded = email.message_from_string(f"Subject: {written.rsplit(' <', 1)[0]}\n\n", policy=policy.default)
     assert str(decoded["Subject"]) == "\u0142" * 80
+
+
+# -- the session cookie: a checked cookie is kept (course/sessions.py) --------
+
+SESSION_VALUES = st.dictionaries(
+    st.text(min_size=1, max_size=12),
+    st.one_of(st.text(max_size=40), st.integers(), st.booleans(), st.none(), st.lists(st.text(max_size=8), max_size=3),
+              st.tuples(st.text(max_size=8), st.integers())),
+    max_size=6)
+
+
+def _flask_cookie(app, values) -> str:
+    from flask.sessions import SecureCookieSessionInterface
+
+    return SecureCookieSessionInterface().get_signing_serializer(app).dumps(values)
+
+
+def _opened(app, cookie):
+    with app.test_request_context("/", headers={"Cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}"}):
+        from flask import request
+
+        return app.session_interface.open_session(app, request)
+
+
+def _flask_opened(app, cookie):
+    from flask.sessions import SecureCookieSessionInterface
+
+    with app.test_request_context("/", headers={"Cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}"}):
+        from flask import request
+
+        return SecureCookieSessionInterface().open_session(app, request)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=SESSION_VALUES)
+def test_a_kept_session_cookie_opens_as_flask_opens_it(app, values):
+    cookie = _flask_cookie(app, values)
+    first, again = _opened(app, cookie), _opened(app, cookie)  # checked, then kept
+    assert dict(first) == dict(again) == dict(_flask_opened(app, cookie))
+    assert again is not first and not again.modified
+    again.setdefault("_flashes", []).append(("info", "x"))  # each request gets its own session
+    assert dict(_opened(app, cookie)) == dict(_flask_opened(app, cookie))
+
+
+def test_a_kept_session_cookie_still_expires_and_a_tampered_one_is_refused(app, monkeypatch):
+    cookie = _flask_cookie(app, {"_user_id": "1:0", "csrf_token": "abc"})
+    assert dict(_opened(app, cookie)) == {"_user_id": "1:0", "csrf_token": "abc"}
+    payload, _sep, signature = cookie.rpartition(".")
+    tampered = payload + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
+    assert dict(_opened(app, tampered)) == {} == dict(_flask_opened(app, tampered))
+    # Past the session lifetime the kept cookie is refused, as Flask refuses it.
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    import time as time_module
+    now = time_module.time()
+    monkeypatch.setattr("time.time", lambda: now + lifetime + 5)
+    assert dict(_flask_opened(app, cookie)) == {}
+    assert dict(_opened(app, cookie)) == {}
+    # A new secret key: the kept check does not count for it.
+    monkeypatch.setattr("time.time", lambda: now)
+    app.secret_key = app.config["SECRET_KEY"] = "another secret key, rotated"
+    assert dict(_opened(app, cookie)) == {} == dict(_flask_opened(app, cookie))
+
+
+# -- percentages: kept per language and value (course/learn/personal.py) ----
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_kept_percentages_are_what_flask_babel_formats(app, lang):
+    from flask_babel import format_percent
+    from markupsafe import escape
+
+    from course.learn.personal import percent_text
+
+    fractions = sorted({done / total for total in range(1, 41) for done in range(total + 1)})
+    with app.test_request_context(f"/{lang}/"), force_locale(lang):
+        for fraction in fractions:
+            assert percent_text(fraction) == escape(format_percent(fraction)), (lang, fraction)
+            assert percent_text(fraction) == escape(format_percent(fraction))  # and again, from the cache

@@ -66,6 +66,18 @@ class ModuleView:
         """Asked for every learner's progress on every page: worked out once (the view is immutable)."""
         return tuple(ref for ref in self.lessons if not ref.lesson.is_draft)
 
+    def lesson_ids(self, include_drafts: bool = False) -> tuple[str, ...]:
+        """The ids of published_lessons(include_drafts), worked out once."""
+        return self._all_ids if include_drafts else self._published_ids
+
+    @cached_property
+    def _all_ids(self) -> tuple[str, ...]:
+        return tuple(ref.lesson.id for ref in self.lessons)
+
+    @cached_property
+    def _published_ids(self) -> tuple[str, ...]:
+        return tuple(ref.lesson.id for ref in self._published)
+
 
 @dataclass(frozen=True)
 class CourseView:
@@ -91,6 +103,18 @@ class CourseView:
     @property
     def minutes(self) -> int:
         return sum(mod.minutes for mod in self.modules)
+
+    def lesson_sequence(self, include_drafts: bool = False) -> tuple[tuple[str, LessonRef], ...]:
+        """(id, lesson) of every lesson shown, module after module, worked out once."""
+        return self._all_sequence if include_drafts else self._published_sequence
+
+    @cached_property
+    def _all_sequence(self) -> tuple[tuple[str, LessonRef], ...]:
+        return tuple((ref.lesson.id, ref) for mod in self.modules for ref in mod.lessons)
+
+    @cached_property
+    def _published_sequence(self) -> tuple[tuple[str, LessonRef], ...]:
+        return tuple((ref.lesson.id, ref) for mod in self.modules for ref in mod.published_lessons())
 
 
 class Content:

@@ -1,6 +1,9 @@
 """The personal parts of the course pages that are too small for a template of
 their own (see course/pagecache.py)."""
-from flask_babel import format_percent, gettext as _
+from functools import lru_cache
+
+from babel.numbers import format_percent as babel_format_percent
+from flask_babel import get_locale, gettext as _
 from markupsafe import Markup, escape
 
 from ..pagecache import filler
@@ -33,6 +36,24 @@ def lesson_done_lead(context, lesson_id: str) -> str:
     return Markup('<span class="badge done">{}</span> ').format(escape(_("Done")))
 
 
+@lru_cache(maxsize=4096)
+def _percent_in(locale, fraction: float) -> str:
+    return escape(babel_format_percent(fraction, locale=locale))
+
+
+def percent_text(fraction: float) -> str:
+    """flask_babel.format_percent(fraction), kept per language and value:
+    Babel parses the locale's pattern on every call, and a page shows a
+    handful of fractions out of a few hundred possible ones."""
+    return _percent_in(get_locale(), fraction)
+
+
+@filler("lesson_done_choice")
+def lesson_done_choice(context, lesson_id: str, done: str, todo: str) -> str:
+    """One of two shared pieces of a page: `done` once the learner has completed the lesson, else `todo`."""
+    return done if _done(context, lesson_id) else todo
+
+
 def _module_fraction(context, module_id: str) -> float:
     return context["status"].modules[module_id].fraction
 
@@ -46,7 +67,7 @@ def module_percent(context, module_id: str) -> str:
 @filler("module_percent_text")
 def module_percent_text(context, module_id: str) -> str:
     """The same progress as text, in the reader's language ("50 %")."""
-    return escape(format_percent(_module_fraction(context, module_id)))
+    return percent_text(_module_fraction(context, module_id))
 
 
 @filler("module_completed_badge")
@@ -65,4 +86,4 @@ def course_percent(context) -> str:
 
 @filler("course_percent_text")
 def course_percent_text(context) -> str:
-    return escape(format_percent(context["status"].fraction))
+    return percent_text(context["status"].fraction)

@@ -106,11 +106,15 @@ def _best_scores(user_ids: list[int]) -> dict[int, dict[str, tuple[float, bool]]
 
 
 def module_status(module: ModuleView, rows: dict, scores: dict, include_drafts: bool = False) -> ModuleStatus:
-    lessons = module.published_lessons(include_drafts)
-    done = sum(1 for ref in lessons if rows.get(ref.id) and rows[ref.id].completed_at)
+    ids = module.lesson_ids(include_drafts)
+    done = 0
+    for lesson_id in ids:
+        row = rows.get(lesson_id)
+        if row is not None and row.completed_at:
+            done += 1
     score = scores.get(module.final_quiz.id)
-    started = any(ref.id in rows for ref in module.lessons) or score is not None
-    return ModuleStatus(done, len(lessons), bool(score and score[1]), score[0] if score else None, started)
+    started = score is not None or (bool(rows) and any(lesson_id in rows for lesson_id in module.lesson_ids(True)))
+    return ModuleStatus(done, len(ids), bool(score and score[1]), score[0] if score else None, started)
 
 
 def course_status(view: CourseView, user: User | None, include_drafts: bool = False) -> CourseStatus | None:
@@ -146,12 +150,18 @@ def _status(view: CourseView, user_id: int, rows: dict, scores: dict, include_dr
 
 def _resume(view: CourseView, rows: dict, include_drafts: bool) -> LessonRef | None:
     """The last lesson opened and not finished, else the first one not finished."""
-    visible = [ref for mod in view.modules for ref in mod.published_lessons(include_drafts)]
-    unfinished = [ref for ref in visible if not (rows.get(ref.id) and rows[ref.id].completed_at)]
-    opened = [ref for ref in unfinished if ref.id in rows]
-    if opened:
-        return max(opened, key=lambda ref: rows[ref.id].last_opened_at)
-    return unfinished[0] if unfinished else None
+    first_unfinished = latest = None
+    for lesson_id, ref in view.lesson_sequence(include_drafts):
+        row = rows.get(lesson_id)
+        if row is None:
+            if first_unfinished is None:
+                first_unfinished = ref
+        elif not row.completed_at:
+            if first_unfinished is None:
+                first_unfinished = ref
+            if latest is None or row.last_opened_at > latest[0]:
+                latest = (row.last_opened_at, ref)
+    return latest[1] if latest is not None else first_unfinished
 
 
 #: A lesson reopened within this time is not written again: reading a page
