@@ -10,11 +10,13 @@ from course import create_app
 from course.config import PROJECT_ROOT
 from tests.databases import ON_POSTGRES, databases, migrate
 from tests.routing_cache import install as cache_url_builders
+from tests.sql_cache import install as share_compiled_sql
 from tests.template_cache import install as cache_compiled_templates
 
 pytest_plugins = ["tests.smtp"]  # a real SMTP server for the tests that send email
 cache_url_builders()  # one compile of each URL builder per process, not per app (tests/routing_cache.py)
 cache_compiled_templates()  # one compile of each template per process, not per app (tests/template_cache.py)
+share_compiled_sql()  # one compile of each SQL statement per process on SQLite, not per engine (tests/sql_cache.py)
 
 TEST_SECRET = "test-secret-key-" + "x" * 32
 #: A small course of the tests' own (two modules, a reflection, quizzes), for
