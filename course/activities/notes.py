@@ -23,7 +23,8 @@ _NOTE_TEXT = select(_notes.text).where(_notes.user_id == bindparam("user_id"), _
 
 def note_text(user_id: int, lesson_id: str) -> str:
     """The learner's note on a lesson ("" without one)."""
-    return db.session.scalar(_NOTE_TEXT, {"user_id": user_id, "lesson_id": lesson_id}) or ""
+    # On the session's connection: a Core statement needs none of Session.execute's ORM path.
+    return db.session.connection().scalar(_NOTE_TEXT, {"user_id": user_id, "lesson_id": lesson_id}) or ""
 
 
 def save_note(user_id: int, ref: LessonRef, raw: str) -> str | None:

@@ -2,9 +2,10 @@
 text and download), the learner's progress (`progress`: lessons opened and
 completed, module and course completion) and `/`, `/healthz`, the media
 files. Learn knows no other area: its pages offer named slots that areas
-fill with their templates (web.fill_slot). "lesson.head", "lesson.after" and
-"module.after" are part of the shared page, rendered once per page, language
-and role: their templates mark what is personal with pagecache.personal().
+fill with their templates (web.fill_slot). "lesson.head", "lesson.after",
+"module.quiz" and "module.after" are part of the shared page, rendered once
+per page, language and role: their templates mark what is personal with
+pagecache.personal().
 Every other filler is a personal part as a whole, rendered per request:
 
 - "lesson.head": stylesheets and scripts of the lesson page;

@@ -87,3 +87,19 @@ def course_percent(context) -> str:
 @filler("course_percent_text")
 def course_percent_text(context) -> str:
     return percent_text(context["status"].fraction)
+
+
+@filler("module_quiz_status")
+def module_quiz_status(context, module_id: str) -> str:
+    """"Passed" and the learner's best score in a module's quiz (module page)."""
+    status = context.get("status")
+    module = status.modules[module_id] if status is not None else None
+    if module is None:
+        return ""
+    parts = []
+    if module.quiz_passed:
+        parts.append(Markup('<p class="badge done">{}</p>').format(_("Passed")))
+    if module.best_score is not None:
+        parts.append(Markup("<p>{}</p>").format(
+            _("Your best score: %(score)s", score=percent_text(module.best_score / 100))))
+    return Markup("\n").join(parts)

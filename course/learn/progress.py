@@ -3,7 +3,7 @@ the loaded course and the learner's rows; the views stay thin."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Boolean, Float, bindparam, literal_column, null, select, type_coerce, union_all
 from sqlalchemy.exc import IntegrityError
 
 from ..content import CourseView, LessonRef, ModuleView
@@ -61,9 +61,9 @@ class CourseStatus:
         return bool(row and row.completed_at)
 
 
-# The learner's lesson rows and quiz scores, as plain rows (not ORM objects: a
-# status is read for every page and every reminder). Both statements are built
-# once: every page of a signed-in learner runs them,
+# The learners' lesson rows and quiz scores, as plain rows (not ORM objects: a
+# status is read for every page and every reminder). The statements are built
+# once: every page of a signed-in learner runs one,
 # and building a statement costs more than running it on SQLite.
 # They name the tables' columns, not the models' attributes: plain Core
 # statements skip the ORM's compile and result machinery (rows are all we read).
@@ -72,37 +72,56 @@ _LESSON_COLUMNS = select(_lessons.user_id, _lessons.lesson_id, _lessons.complete
 _QUIZ_COLUMNS = select(_attempts.user_id, _attempts.quiz_id, _attempts.score, _attempts.passed)
 _LESSON_ROWS = _LESSON_COLUMNS.where(_lessons.user_id.in_(bindparam("user_ids", expanding=True)))
 _QUIZ_SCORES = _QUIZ_COLUMNS.where(_attempts.user_id.in_(bindparam("user_ids", expanding=True)))
-# One learner (every page): "= ?" needs no expanding of an IN list per execution.
-_LESSON_ROWS_ONE = _LESSON_COLUMNS.where(_lessons.user_id == bindparam("user_id"))
-_QUIZ_SCORES_ONE = _QUIZ_COLUMNS.where(_attempts.user_id == bindparam("user_id"))
+# One learner (every page of a signed-in learner): their lesson rows and quiz
+# attempts in one statement, "= ?" (no IN list to expand), lesson rows first.
+# A row's kind is its first column; the other kind's columns are NULL, and the
+# result's types are the first SELECT's (so the scores' are given there).
+_ONE_LEARNER = union_all(
+    select(literal_column("'lesson'").label("kind"), _lessons.lesson_id, _lessons.completed_at,
+           _lessons.last_opened_at, type_coerce(null(), Float).label("score"),
+           type_coerce(null(), Boolean).label("passed"))
+    .where(_lessons.user_id == bindparam("user_id")),
+    select(literal_column("'quiz'"), _attempts.quiz_id, null(), null(), _attempts.score, _attempts.passed)
+    .where(_attempts.user_id == bindparam("user_id")),
+)
 
 
-def _rows_of(statements, user_ids: list[int]):
+def _execute(statement, parameters: dict):
     """Run on the session's connection (its transaction), past the ORM's execute path."""
-    many, one = statements
-    connection = db.session.connection()
-    if len(user_ids) == 1:
-        return connection.execute(one, {"user_id": user_ids[0]})
-    return connection.execute(many, {"user_ids": user_ids})
+    return db.session.connection().execute(statement, parameters)
 
 
 def _lesson_rows(user_ids: list[int]) -> dict[int, dict[str, object]]:
     """user id -> lesson id -> row (lesson_id, completed_at, last_opened_at)."""
     rows: dict[int, dict[str, object]] = {uid: {} for uid in user_ids}
-    for row in _rows_of((_LESSON_ROWS, _LESSON_ROWS_ONE), user_ids):
+    for row in _execute(_LESSON_ROWS, {"user_ids": user_ids}):
         rows[row.user_id][row.lesson_id] = row
     return rows
+
+
+def _keep_best(scores: dict, quiz_id: str, score: float, passed: bool) -> None:
+    old_score, old_passed = scores.get(quiz_id, (0.0, False))
+    scores[quiz_id] = (max(old_score, score), bool(old_passed or passed))
 
 
 def _best_scores(user_ids: list[int]) -> dict[int, dict[str, tuple[float, bool]]]:
     """user id -> quiz id -> (best score, passed at least once)."""
     best: dict[int, dict[str, tuple[float, bool]]] = {uid: {} for uid in user_ids}
-    rows = _rows_of((_QUIZ_SCORES, _QUIZ_SCORES_ONE), user_ids)
-    for user_id, quiz_id, score, passed in rows:
-        scores = best[user_id]
-        old_score, old_passed = scores.get(quiz_id, (0.0, False))
-        scores[quiz_id] = (max(old_score, score), old_passed or passed)
+    for user_id, quiz_id, score, passed in _execute(_QUIZ_SCORES, {"user_ids": user_ids}):
+        _keep_best(best[user_id], quiz_id, score, passed)
     return best
+
+
+def _learner_state(user_id: int) -> tuple[dict[str, object], dict[str, tuple[float, bool]]]:
+    """One learner's (lesson id -> row, quiz id -> (best score, passed at least once)), in one query."""
+    lessons: dict[str, object] = {}
+    scores: dict[str, tuple[float, bool]] = {}
+    for row in _execute(_ONE_LEARNER, {"user_id": user_id}):
+        if row.kind == "lesson":
+            lessons[row.lesson_id] = row
+        else:
+            _keep_best(scores, row.lesson_id, row.score, row.passed)
+    return lessons, scores
 
 
 def module_status(module: ModuleView, rows: dict, scores: dict, include_drafts: bool = False) -> ModuleStatus:
@@ -121,7 +140,8 @@ def course_status(view: CourseView, user: User | None, include_drafts: bool = Fa
     """The learner's progress through the course; None for visitors."""
     if user is None or not user.is_authenticated:
         return None
-    return _status(view, user.id, _lesson_rows([user.id]), _best_scores([user.id]), include_drafts)
+    lessons, scores = _learner_state(user.id)
+    return _status(view, user.id, {user.id: lessons}, {user.id: scores}, include_drafts)
 
 
 #: Learners per query of course_statuses (SQLite allows 32,766 parameters).

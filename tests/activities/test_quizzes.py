@@ -269,18 +269,21 @@ def tr(app, lang, message, **variables):
 def test_passing_the_final_quiz_completes_the_module(client, app, learner, course, take_quiz, db_rows):
     view = course("pl")
     module_page = client.get(f"/pl/modules/{M1}").get_data(as_text=True)
-    assert f'href="/pl/modules/{M1}/quiz"' in module_page
+    assert f'href="/pl/modules/{M1}/quiz">{tr(app, "pl", "Take the module quiz")}</a>' in module_page
+    assert tr(app, "pl", "See your latest results") not in module_page
     complete_module_lessons(client, view, M1, "pl")
     assert db_rows("SELECT count(*) FROM module_completions") == 0  # the quiz is still to pass
     final = view.module(M1).final_quiz
     take_quiz(FINAL.format(lang="pl"), wrong_answers(final))
     assert db_rows("SELECT count(*) FROM module_completions") == 0
-    take_quiz(FINAL.format(lang="pl"), right_answers(final))
+    latest = take_quiz(FINAL.format(lang="pl"), right_answers(final)).headers["Location"]
     assert db_rows("SELECT count(*) FROM module_completions WHERE user_id = :u AND module_id = :m", u=learner, m=M1) == 1
     module_page = client.get(f"/pl/modules/{M1}").get_data(as_text=True)
+    assert (f'<a class="button secondary" href="{latest}">{tr(app, "pl", "See your latest results")}</a>'
+            in module_page)
     assert f'<p class="badge done">{tr(app, "pl", "Passed")}</p>' in module_page
     assert tr(app, "pl", "Your best score: %(score)s", score="100%") in module_page
-    assert tr(app, "pl", "Take the module quiz again") in module_page
+    assert f'href="/pl/modules/{M1}/quiz">{tr(app, "pl", "Take the module quiz again")}</a>' in module_page
     home = client.get("/pl/").get_data(as_text=True)
     assert f'<p class="badge done">{tr(app, "pl", "Completed")}</p>' in home
 
