@@ -4,8 +4,11 @@ tests in test_shipped_course.py)."""
 import re
 
 import pytest
+from flask_babel import force_locale, gettext
+from markupsafe import escape
 from sqlalchemy import select
 
+from course.content import get_content
 from course.extensions import db
 from course.models import LessonProgress
 from tests.conftest import FIXTURE_COURSE
@@ -59,8 +62,20 @@ def test_opening_a_lesson_records_it_and_home_offers_to_continue(client, app, le
         row = db.session.scalar(select(LessonProgress).where(LessonProgress.user_id == learner))
         assert row.lesson_id == "welcome" and row.completed_at is None
     home = client.get("/en/").get_data(as_text=True)
-    assert "Continue where you left off" in home
-    assert 'href="/en/modules/first-steps/welcome"' in home
+    with app.app_context():
+        title = escape(get_content().course("en").lesson("welcome").lesson.title)
+    assert f'<a class="button" href="/en/modules/first-steps/welcome">Continue where you left off: {title}</a>' in home
+    assert "Start the course" not in home and "You have completed the course" not in home
+
+
+def test_a_new_learner_is_offered_the_first_lesson(client, app, learner):
+    home = client.get("/it/").get_data(as_text=True)
+    with app.test_request_context("/it/"), force_locale("it"):
+        first = get_content().course("it").modules[0].lessons[0]
+        words, other = gettext("Start the course"), gettext("Continue where you left off")
+    assert (f'<a class="button" href="/it/modules/{first.module_id}/{first.id}">{escape(words)}: '
+            f'{escape(first.lesson.title)}</a>' in home)
+    assert other not in home
 
 
 def _module_progress(page: str) -> int:

@@ -3,6 +3,7 @@ their own (see course/pagecache.py)."""
 from functools import lru_cache
 
 from babel.numbers import format_percent as babel_format_percent
+from flask import url_for
 from flask_babel import get_locale, gettext as _
 from markupsafe import Markup, escape
 
@@ -103,3 +104,19 @@ def module_quiz_status(context, module_id: str) -> str:
         parts.append(Markup("<p>{}</p>").format(
             _("Your best score: %(score)s", score=percent_text(module.best_score / 100))))
     return Markup("\n").join(parts)
+
+
+@filler("course_next")
+def course_next(context, completed: str) -> str:
+    """The course home's next step: `completed` (shared: well done, the
+    certificate) once the course is complete, else the way on to the lesson
+    to resume (or to the first one)."""
+    status = context["status"]
+    if status.complete:
+        return completed
+    lesson = status.resume
+    if lesson is None:
+        return ""
+    words = _("Continue where you left off") if status.started else _("Start the course")
+    return Markup('<p><a class="button" href="{}">{}: {}</a></p>').format(
+        url_for("learn.lesson", module_id=lesson.module_id, lesson_id=lesson.id), words, lesson.lesson.title)
