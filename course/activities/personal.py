@@ -18,6 +18,8 @@ def note_text(context, lesson_id: str) -> str:
 @filler("saved_message")
 def saved_message(context, kind: str) -> str:
     """"Saved" after a form without JavaScript came back with ?saved=<kind>."""
+    if not request.query_string:  # most requests: no query string to parse into request.args
+        return ""
     return escape(_("Saved")) if request.args.get("saved") == kind else ""
 
 
