@@ -31,6 +31,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -230,14 +231,15 @@ def _public_response(template: str, shared: dict, personal_values: dict | None) 
 def _last_modified(app: Flask) -> datetime:
     """The newest of the course files and the app's own templates and catalogues."""
     stamps = [mtime for _path, _size, mtime in app.extensions.get("aula.content_fingerprint", ())]
-    release = app.extensions.get("aula.release_mtime")
-    if release is None:  # found on the first public page, not at start-up: most apps of the tests never need it
-        release = app.extensions["aula.release_mtime"] = _release_mtime()
-    stamps.append(release)
+    stamps.append(_release_mtime())
     return datetime.fromtimestamp(max(stamps) / 1e9, tz=timezone.utc).replace(microsecond=0)
 
 
+@lru_cache(maxsize=1)
 def _release_mtime() -> int:
+    """The newest of the app's own files, found once per process (on its first
+    public page, not at start-up): new code, templates or catalogues come with
+    a restart, like the page cache itself."""
     here = Path(__file__).resolve().parent
     files = [p for pattern in ("**/*.html", "**/*.mo", "**/*.py") for p in here.glob(pattern)]
     return max((p.stat().st_mtime_ns for p in files), default=0)
