@@ -388,7 +388,7 @@ class _Outcomes:
         (the session's commit also hands its connection back to the pool and
         takes it again). It is as durable as any other commit of the app."""
         self._write()
-        result = self.connection.execute(_mark_attempt(), dict(
+        result = self.connection.execute(_MARK_ATTEMPT, dict(
             mark_id=slot.id, mark_token=slot.token, mark_message_id=message_id))
         self.connection.commit()
         return result.rowcount == 1
@@ -409,26 +409,20 @@ class _Outcomes:
             kinds[tuple(sorted(row))].append(row)
         for rows in kinds.values():
             # Core, not the ORM's bulk update: the same statement for a tenth of the CPU.
-            self.connection.execute(_outcome_update(), rows)
+            self.connection.execute(_OUTCOME_UPDATE, rows)
         self.pending = []
 
 
-@lru_cache(maxsize=None)
-def _mark_attempt():
-    """UPDATE ... SET message_id WHERE the claim is still this scheduler's (built once)."""
-    table = ReminderDelivery.__table__
-    return (table.update()
-            .where(table.c.id == bindparam("mark_id"), table.c.status == DeliveryStatus.SENDING.value,
-                   table.c.claimed_by == bindparam("mark_token"))
-            .values(message_id=bindparam("mark_message_id")))
-
-
-@lru_cache(maxsize=None)
-def _outcome_update():
-    """UPDATE ... WHERE id = :delivery_id, its SET taken from the rows' other
-    keys (built once: SQLAlchemy keeps its cache key with it)."""
-    table = ReminderDelivery.__table__
-    return table.update().where(table.c.id == bindparam("delivery_id"))
+_deliveries = ReminderDelivery.__table__
+#: UPDATE ... SET message_id WHERE the claim is still this scheduler's (built once:
+#: SQLAlchemy keeps its cache key with the statement).
+_MARK_ATTEMPT = (_deliveries.update()
+                 .where(_deliveries.c.id == bindparam("mark_id"),
+                        _deliveries.c.status == DeliveryStatus.SENDING.value,
+                        _deliveries.c.claimed_by == bindparam("mark_token"))
+                 .values(message_id=bindparam("mark_message_id")))
+#: UPDATE ... WHERE id = :delivery_id, its SET taken from the rows' other keys.
+_OUTCOME_UPDATE = _deliveries.update().where(_deliveries.c.id == bindparam("delivery_id"))
 
 
 def _retry_or_give_up(slot: Claimed, now: datetime, reason: str, out: _Outcomes, report: TickReport) -> None:
