@@ -187,3 +187,14 @@ def test_the_shared_part_refuses_anything_personal():
         with pytest.raises(PersonalDataInSharedPart):
             getattr(stand_in, name)
     assert UserStandIn(None).is_anonymous and UserStandIn("admin").is_staff
+
+
+def test_a_flash_message_shows_once_on_a_cached_page(client, make_user, auth):
+    make_user(email="flash@example.com")
+    for _round in range(2):  # the second time, the signed-out course home's shared part is cached
+        auth.login("flash@example.com")
+        client.get("/en/")
+        assert auth.logout().headers["Location"] == "/en/"
+        page = client.get("/en/").get_data(as_text=True)
+        assert page.count('<p class="flash flash-info">You have signed out.</p>') == 1
+        assert "You have signed out." not in client.get("/en/").get_data(as_text=True)
