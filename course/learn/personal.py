@@ -94,15 +94,15 @@ def course_percent_text(context) -> str:
 def module_quiz_status(context, module_id: str) -> str:
     """"Passed" and the learner's best score in a module's quiz (module page)."""
     status = context.get("status")
-    module = status.modules[module_id] if status is not None else None
-    if module is None:
+    if status is None:
         return ""
+    result = status.modules[module_id]
     parts = []
-    if module.quiz_passed:
+    if result.quiz_passed:
         parts.append(Markup('<p class="badge done">{}</p>').format(_("Passed")))
-    if module.best_score is not None:
+    if result.best_score is not None:
         parts.append(Markup("<p>{}</p>").format(
-            _("Your best score: %(score)s", score=percent_text(module.best_score / 100))))
+            _("Your best score: %(score)s", score=percent_text(result.best_score / 100))))
     return Markup("\n").join(parts)
 
 
