@@ -1,9 +1,15 @@
 """End-to-end fixtures: the real app served on 127.0.0.1, driven by Debian's Chromium.
 
-One server and one browser per session (each test gets its own browser
-context, so cookies never leak between tests); every test creates its own
-accounts, so the tests do not depend on one another's data.
+One server, one browser and one browser tab per session (per xdist worker):
+opening a tab costs Chromium far more than a test's page loads (a new
+renderer process), so the tests share the tab, and between two tests it is
+reset to what a new context's first page is (`reset_tab`: about:blank, no
+cookies, no stored data, an empty HTTP cache, no routes, the default
+viewport). Tests that need other context options (JavaScript off, a time
+zone) or two users at once open their own context. Every test creates its
+own accounts, so the tests do not depend on one another's data.
 """
+import json
 import os
 import threading
 import uuid
@@ -223,9 +229,14 @@ def admin_state(browser, live_server, tmp_path_factory) -> str:
     return _signed_in_state(browser, live_server, tmp_path_factory.mktemp("admin"), email)
 
 
-def watch_console(page) -> list[str]:
+class ConsoleProblems(list):
+    """What the browser reported; `stop()` removes the listeners (the shared tab outlives a test)."""
+    stop = None
+
+
+def watch_console(page) -> ConsoleProblems:
     """Script errors and console errors (a CSP violation, a failed request) the page reports."""
-    problems: list[str] = []
+    problems = ConsoleProblems()
 
     def on_console(message):
         if message.type != "error":
@@ -235,23 +246,90 @@ def watch_console(page) -> list[str]:
             return
         problems.append(f"{page.url}: {message.text} ({message.location.get('url')})")
 
+    def on_error(error):
+        problems.append(f"{page.url}: {error}")
+
     page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+    page.on("pageerror", on_error)
+    problems.stop = lambda: (page.remove_listener("console", on_console),
+                             page.remove_listener("pageerror", on_error))
     return problems
 
 
+@dataclass
+class Tab:
+    """The worker's one browser tab, and what resetting it needs."""
+    page: object
+    origin: str
+    viewport: dict
+    cdp: object
+
+    def fresh(self):
+        """The tab (a new one if a test closed it or it crashed), as a new context's first page."""
+        if self.page.is_closed():
+            self.page = self.page.context.new_page()
+            self.cdp = self.page.context.new_cdp_session(self.page)
+        reset_tab(self)
+        return self.page
+
+
+def reset_tab(tab: Tab) -> None:
+    """Leave the tab as a new context's first page would be: no document of the site open (its
+    timers stopped), no cookies, no local or session storage, IndexedDB or cache storage for the
+    site, an empty HTTP cache, no routes, no granted permissions, the context's viewport."""
+    page = tab.page
+    page.unroute_all(behavior="ignoreErrors")
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    page.context.clear_permissions()
+    # "all" includes the tab's sessionStorage for the site, which about:blank does not drop.
+    tab.cdp.send("Storage.clearDataForOrigin", {"origin": tab.origin, "storageTypes": "all"})
+    tab.cdp.send("Network.clearBrowserCache")
+    if page.viewport_size != tab.viewport:
+        page.set_viewport_size(tab.viewport)
+
+
+@pytest.fixture(scope="session")
+def _tab(browser, browser_context_args, live_server):
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    try:
+        yield Tab(page=page, origin=live_server.url, viewport=page.viewport_size,
+                  cdp=context.new_cdp_session(page))
+    finally:
+        context.close()
+
+
 @pytest.fixture
-def page(page):
-    """pytest-playwright's page, failing the test if the browser reports an error."""
-    problems = watch_console(page)
+def blank_page(_tab):
+    """The worker's browser tab, reset (see `reset_tab`), with no console watch; reset again
+    afterwards, so nothing of this test runs on into the next."""
+    page = _tab.fresh()
     yield page
+    if not _tab.page.is_closed():
+        reset_tab(_tab)
+
+
+@pytest.fixture
+def page(blank_page):
+    """A fresh page (the shared tab, reset), failing the test if the browser reports an error."""
+    problems = watch_console(blank_page)
+    yield blank_page
+    problems.stop()
     assert problems == [], "the browser reported errors"
 
 
+def sign_in_as(page, state_path: str) -> None:
+    """Give the page's context the cookies a `storage_state` file holds (as new_context(storage_state=...)
+    would; these states hold cookies only: the site keeps nothing in the browser's storage)."""
+    state = json.loads(Path(state_path).read_text())
+    assert not any(origin.get("localStorage") for origin in state.get("origins", [])), \
+        "the state holds local storage: load it as new_context(storage_state=...) does"
+    page.context.add_cookies(state["cookies"])
+
+
 @pytest.fixture
-def learner_page(new_context, learner_state):
+def learner_page(page, learner_state):
     """A page signed in as the shared learner (do not change their progress)."""
-    page = new_context(storage_state=learner_state).new_page()
-    problems = watch_console(page)
-    yield page
-    assert problems == [], "the browser reported errors"
+    sign_in_as(page, learner_state)
+    return page

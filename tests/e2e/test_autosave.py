@@ -21,9 +21,9 @@ def answers(server, email, prompt_id):
 
 
 @pytest.fixture
-def failing_network_page(context):
+def failing_network_page(blank_page):
     """A page whose console may report the failed requests this test causes on purpose."""
-    return context.new_page()
+    return blank_page
 
 
 def test_answers_are_saved_while_typing_and_retried(failing_network_page, live_server):

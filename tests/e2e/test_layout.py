@@ -2,6 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import sign_in_as
 from .helpers import LESSON_WITH_DETAILS, MODULE_1, SCREENSHOTS, assert_accessible, horizontal_overflow, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -34,16 +35,18 @@ ADMIN_PAGES = {
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_main_pages_fit_the_screen(new_context, learner_state, screenshots, width):
+def test_main_pages_fit_the_screen(blank_page, learner_state, screenshots, width):
     """Screenshots of the main pages go to test-results/screenshots/<page>-<lang>-<width>.png."""
-    check_pages(new_context(storage_state=learner_state, viewport={"width": width, "height": 800}).new_page(),
-                PAGES, width)
+    sign_in_as(blank_page, learner_state)
+    blank_page.set_viewport_size({"width": width, "height": 800})
+    check_pages(blank_page, PAGES, width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_admin_pages_fit_the_screen(new_context, admin_state, screenshots, width):
-    check_pages(new_context(storage_state=admin_state, viewport={"width": width, "height": 800}).new_page(),
-                ADMIN_PAGES, width)
+def test_admin_pages_fit_the_screen(blank_page, admin_state, screenshots, width):
+    sign_in_as(blank_page, admin_state)
+    blank_page.set_viewport_size({"width": width, "height": 800})
+    check_pages(blank_page, ADMIN_PAGES, width)
 
 
 def check_pages(page, pages, width):
@@ -64,8 +67,9 @@ def check_pages(page, pages, width):
     assert problems == {}, f"horizontal scrolling at {width} px"
 
 
-def test_visitor_pages_fit_a_phone(new_context, screenshots):
-    page = new_context(viewport={"width": 375, "height": 800}).new_page()
+def test_visitor_pages_fit_a_phone(blank_page, screenshots):
+    page = blank_page
+    page.set_viewport_size({"width": 375, "height": 800})
     for lang, path in (("en", "/"), ("pl", "/login"), ("it", LESSON)):
         page.goto(f"/{lang}{path}")
         screenshot(page, f"visitor-{path.strip('/').replace('/', '-') or 'home'}-{lang}-375")
