@@ -49,7 +49,7 @@ def _inside(out: Path) -> None:
 
     with Workspace("instructions") as ws:
         ws.migrate()
-        app = ws.create_app(WTF_CSRF_ENABLED=False)
+        app = ws.create_app()  # as served: CSRF on, so every form's token is counted
         with app.app_context():
             from course.auth.accounts import create_user
             from course.extensions import db
@@ -58,7 +58,11 @@ def _inside(out: Path) -> None:
             db.session.commit()
             lesson = pick_lesson(app)
         learner, visitor = app.test_client(), app.test_client()
-        if learner.post("/en/login", data={"email": EMAIL, "password": PASSWORD}).status_code != 302:
+        form = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', learner.get("/en/login").text)
+        if form is None:
+            raise RuntimeError("no CSRF token on the sign-in page")
+        signed = learner.post("/en/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": form.group(1)})
+        if signed.status_code != 302:
             raise RuntimeError("the bench learner could not sign in")
         for label, client, path in [
             ("lesson, signed in", learner, lesson),

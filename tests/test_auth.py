@@ -177,6 +177,30 @@ def test_both_profile_forms_carry_the_csrf_token_and_ids_stay_unique(db_path, tm
     assert response.status_code == 302
 
 
+def test_the_cookie_set_at_sign_in_is_the_whole_session(db_path, tmp_path, make_user):
+    """The sign-in mints the session's new CSRF token: the pages after it set no
+    cookie, even for a client that sends the sign-in's cookie again and again."""
+    app = make_app(db_path, WTF_CSRF_ENABLED=True, OUTBOX_DIR=str(tmp_path))
+    make_user(email="ada@example.com", name="Ada")
+    client = app.test_client()
+    token = csrf_token_from(client.get("/en/login").get_data(as_text=True))
+    response = client.post("/en/login", data={"email": "ada@example.com", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    cookie = client.get_cookie("session").value
+    lesson = client.get("/en/modules/external-customers/delivering-excellent-service")
+    assert lesson.status_code == 200 and "/en/logout" in lesson.get_data(as_text=True)
+    assert "Set-Cookie" not in lesson.headers
+    page_token = csrf_token_from(lesson.get_data(as_text=True))
+    assert page_token != token
+    for path in ("/en/", "/en/modules/external-customers", "/en/profile"):
+        assert "Set-Cookie" not in client.get(path).headers
+    assert client.get_cookie("session").value == cookie
+    # The token on the pages is the session's: a form sent with it is accepted.
+    response = client.post("/en/profile", data={"save_profile": "1", "name": "Ada L.", "lang": "en",
+                                                "timezone": "UTC", "csrf_token": page_token})
+    assert response.status_code == 302
+
+
 def test_a_post_without_a_csrf_token_is_refused_with_a_translated_page(db_path, tmp_path):
     app = make_app(db_path, WTF_CSRF_ENABLED=True, OUTBOX_DIR=str(tmp_path))
     client = app.test_client()

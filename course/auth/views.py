@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 
 from ..extensions import db, login_manager
@@ -36,9 +37,15 @@ def load_user(user_id: str):
 
 
 def start_session(user: User, remember: bool = False) -> None:
-    """Sign in on a renewed session: nothing from before the sign-in is kept."""
+    """Sign in on a renewed session: nothing from before the sign-in is kept,
+    not even the CSRF token. The new token is minted here, so the cookie set
+    with the sign-in is already the whole session: the pages after it do not
+    each set a new one (a client that does not keep cookies, such as a load
+    generator, would otherwise be given a new token and cookie on every page)."""
     session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # the signed form of the old one
     login_user(user, remember=remember)
+    generate_csrf()
 
 
 def end_every_session(user: User) -> None:
