@@ -213,6 +213,30 @@ def test_a_post_without_a_csrf_token_is_refused_with_a_translated_page(db_path, 
     assert response.status_code == 200
 
 
+def test_the_signed_in_account_is_the_users_row_read_only(app, client, learner):
+    """`current_user` is an `Account`: every column of the user's row, the same
+    rules as `User`, and no way to change it by mistake (only through User.of)."""
+    from flask_login import current_user
+
+    with client:
+        client.get("/en/")
+        account = current_user._get_current_object()
+        user = db.session.get(User, learner)
+        assert type(account).__name__ == "Account"
+        assert {c.key: getattr(account, c.key) for c in User.__table__.columns} == \
+            {c.key: getattr(user, c.key) for c in User.__table__.columns}
+        assert (account.get_id(), account.is_active, account.is_authenticated, account.is_learner, account.is_admin) == \
+            (user.get_id(), True, True, True, False)
+        assert account.check_password(PASSWORD) and not account.check_password("wrong")
+        assert account == user and user == account
+        with pytest.raises(AttributeError, match="read-only"):
+            account.name = "Someone else"
+        with pytest.raises(AttributeError):
+            account.role = "admin"
+        assert User.of(current_user) is user  # the session's own ORM object, to change
+        assert current_user._get_current_object() is user  # the rest of the request reads what it changes
+
+
 def test_session_cookie_is_httponly_and_lax(client, make_user, auth):
     make_user(email="ada@example.com")
     response = auth.login("ada@example.com")

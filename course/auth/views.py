@@ -7,7 +7,8 @@ from sqlalchemy import bindparam, select
 
 from ..extensions import db, login_manager
 from ..i18n import LANGUAGES
-from ..models import User, utcnow
+from ..models import Account, User, utcnow
+from ..models.users import ACCOUNT_BY_ID
 from ..signals import user_registered
 from ..web import is_safe_next
 from . import confirmation, later, recovery, throttle
@@ -19,21 +20,19 @@ from .forms import (ConfirmationForm, ForgotPasswordForm, LoginForm, LogoutForm,
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>")
 
-#: Built once (every signed-in request runs it): cheaper than session.get's own statement.
-_USER_BY_ID = select(User).where(User.id == bindparam("id"))
-
-
 @login_manager.user_loader
-def load_user(user_id: str):
+def load_user(user_id: str) -> Account | None:
     """The account of a session or remember-me cookie ("id:session version"),
-    refused once the account's sessions were ended (a newer version)."""
+    refused once the account's sessions were ended (a newer version). Read as
+    a plain row on the session's connection (every signed-in request does
+    this); code that changes the account asks for `User.of(current_user)`."""
     ident, _sep, version = user_id.partition(":")
     if not (ident.isdigit() and version.isdigit() and len(ident) < 19):
         return None
-    user = db.session.scalar(_USER_BY_ID, {"id": int(ident)})
-    if user is None or str(user.session_version) != version:
+    row = db.session.connection().execute(ACCOUNT_BY_ID, {"id": int(ident)}).first()
+    if row is None or str(row.session_version) != version:
         return None
-    return user
+    return Account(*row)
 
 
 def start_session(user: User, remember: bool = False) -> None:
@@ -48,9 +47,9 @@ def start_session(user: User, remember: bool = False) -> None:
     generate_csrf()
 
 
-def end_every_session(user: User) -> None:
+def end_every_session(account: User | Account) -> None:
     """Sign the account out on every device and server (and this request)."""
-    user.end_sessions()
+    User.of(account).end_sessions()
     db.session.commit()
     logout_user()
 
@@ -204,9 +203,10 @@ def profile():
         elif form.timezone.data not in time_zones():
             form.timezone.errors.append(_("Choose a time zone from the list."))
         else:
-            current_user.name = form.name.data.strip()
-            current_user.lang = form.lang.data
-            current_user.timezone = form.timezone.data
+            user = User.of(current_user)
+            user.name = form.name.data.strip()
+            user.lang = form.lang.data
+            user.timezone = form.timezone.data
             db.session.commit()
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("auth.profile", lang=current_user.lang))
@@ -219,10 +219,11 @@ def profile():
             except AccountError as exc:
                 password_form.new_password.errors.append(exc.message)
             else:
-                current_user.set_password(password_form.new_password.data)
-                current_user.end_sessions()
+                user = User.of(current_user)
+                user.set_password(password_form.new_password.data)
+                user.end_sessions()
                 db.session.commit()
-                start_session(current_user._get_current_object())  # this device stays signed in, no other does
+                start_session(user)  # this device stays signed in, no other does
                 flash(_("Your password has been changed. Every other device has been signed out."), "success")
                 return redirect(url_for("auth.profile"))
     status = 422 if (form.errors or password_form.errors) else 200

@@ -248,6 +248,7 @@ def update_completion(user: User, view: CourseView, module_id: str) -> None:
             else:
                 module_completed.send(user, module_id=module_id)
     if status.complete and user.course_completed_at is None:
+        user = User.of(user)  # the signed-in Account is read-only
         user.course_completed_at = utcnow()
         db.session.commit()
         course_completed.send(user)

@@ -8,11 +8,11 @@ from .reminders import DeliveryStatus, ReminderDelivery, ReminderSchedule, Sched
 from .study import StudyDay
 from .throttle import ThrottleEvent
 from .types import utcnow
-from .users import ROLES, STAFF_ROLES, Role, User
+from .users import ROLES, STAFF_ROLES, Account, Role, User
 from .xapi import XAPI_STATUSES, XapiStatement, XapiStatus
 
 __all__ = [
-    "AuditEvent", "Certificate", "DashboardFigure", "DeliveryStatus", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
+    "Account", "AuditEvent", "Certificate", "DashboardFigure", "DeliveryStatus", "LessonProgress", "ModuleCompletion", "ModuleFeedback", "Note",
     "QuizAnswer", "QuizAttempt", "ReflectionAnswer", "ReminderDelivery",
     "ReminderSchedule", "Role", "ROLES", "SchedulerState", "STAFF_ROLES", "ThrottleEvent", "User", "utcnow",
     "StudyDay", "XAPI_STATUSES", "XapiStatement", "XapiStatus",

@@ -1,13 +1,20 @@
-"""Accounts: learners, instructors and administrators."""
+"""Accounts: learners, instructors and administrators.
+
+`User` is the ORM model. The signed-in account of a request (`current_user`)
+is an `Account`: the same row read as a plain, read-only record, which costs
+a fraction of an ORM object on every signed-in request. Code that changes an
+account asks for its ORM object: `User.of(account)`.
+"""
+from collections import namedtuple
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, g
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, Integer, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -42,7 +49,43 @@ def _hasher() -> PasswordHasher:
     return _hasher_for(tuple(sorted(current_app.config.get("PASSWORD_HASH_PARAMS", {}).items())))
 
 
-class User(UserMixin, db.Model):
+class AccountRules:
+    """What an account is and may do, read from its columns: the same for the
+    ORM `User` and the read-only `Account`."""
+
+    __slots__ = ()
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
+        return self.active
+
+    @property
+    def is_learner(self) -> bool:
+        return self.role == Role.LEARNER
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return _hasher().verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+class User(AccountRules, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,10 +113,6 @@ class User(UserMixin, db.Model):
     #: When the account was deleted: what remains is anonymous (statistics only).
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    def get_id(self) -> str:
-        """What Flask-Login keeps in the session and the remember-me cookie."""
-        return f"{self.id}:{self.session_version or 0}"
-
     def end_sessions(self) -> None:
         """Every session and remember-me cookie of the account stops working (on every server)."""
         self.session_version = (self.session_version or 0) + 1
@@ -84,33 +123,21 @@ class User(UserMixin, db.Model):
 
         self.link_nonce = secrets.token_hex(16)
 
-    @property
-    def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
-        return self.active
-
-    @property
-    def is_learner(self) -> bool:
-        return self.role == Role.LEARNER
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
+    @classmethod
+    def of(cls, account: "User | Account") -> "User":
+        """The ORM object of an account, to change it. Given the request's
+        signed-in `Account`, the request goes on with the ORM object as its
+        `current_user`, so what the request changes, it also reads."""
+        account = getattr(account, "_get_current_object", lambda: account)()  # `current_user` is a proxy
+        if isinstance(account, cls):
+            return account
+        user = db.session.get(cls, account.id)
+        if g.get("_login_user") is account:  # Flask-Login's current user of this request
+            g._login_user = user
+        return user
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher().hash(password)
-
-    def check_password(self, password: str) -> bool:
-        try:
-            return _hasher().verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
 
     @staticmethod
     def hash_dummy(password: str) -> None:
@@ -130,3 +157,40 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+_AccountRow = namedtuple("_AccountRow", [column.key for column in User.__table__.columns])
+
+
+class Account(AccountRules, _AccountRow):
+    """An account as read for one request: its columns, read-only, and the
+    same rules as `User`. To change the account: `User.of(account)`."""
+
+    __slots__ = ()
+
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:  # as Flask-Login's UserMixin: an active account
+        return self.is_active
+
+    def __eq__(self, other):  # as UserMixin: the same account in the same session version
+        if isinstance(other, AccountRules):
+            return self.get_id() == other.get_id()
+        return NotImplemented
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = object.__hash__
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"the signed-in account is read-only: change User.of(account).{name} instead")
+
+    def __repr__(self) -> str:
+        return f"<Account {self.id} {self.email} {self.role}>"
+
+
+#: One account's row, by id: what every signed-in request reads (built once).
+ACCOUNT_BY_ID = select(*User.__table__.columns).where(User.__table__.c.id == bindparam("id"))

@@ -49,8 +49,10 @@ def _value(value):
     return value
 
 
-def _row(obj) -> dict:
-    return {c.key: _value(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in HIDDEN}
+def _row(obj, table=None) -> dict:
+    """A row's columns (`table`'s: an `Account` has no `__table__` of its own)."""
+    return {c.key: _value(getattr(obj, c.key)) for c in (table if table is not None else obj.__table__).columns
+            if c.key not in HIDDEN}
 
 
 def _rows(model, user_id: int, *order) -> list[dict]:
@@ -100,7 +102,7 @@ def _attempts(user_id: int) -> list[dict]:
 def personal_data(user: User) -> dict:
     """The whole document of `GET /<lang>/my/data.json` and `flask users export`."""
     uid = user.id
-    account = _row(user)
+    account = _row(user, User.__table__)
     account["calendar_feed"] = bool(user.calendar_token)
     return {
         "format": FORMAT,

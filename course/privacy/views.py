@@ -9,6 +9,7 @@ from ..admin import audit
 from ..auth import throttle
 from ..auth.decorators import login_required
 from ..extensions import db
+from ..models import User
 from . import data
 from .forms import DeleteAccountForm
 
@@ -46,7 +47,7 @@ def delete_account():
             form.password.errors.append(_("This is not your password."))
         else:
             uid = current_user.id
-            data.erase(current_user._get_current_object())
+            data.erase(User.of(current_user))
             audit.record(None, "account_deleted", user_id=uid, source="self")  # commits it all at once
             logout_user()
             flash(_("Your account has been deleted, and everything you wrote with it. Thank you for learning "

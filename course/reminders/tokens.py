@@ -18,6 +18,8 @@ import secrets
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..models import User
+
 UNSUBSCRIBE_SALT = "aula.reminders.unsubscribe"
 
 
@@ -67,11 +69,13 @@ def _feed_token(user) -> str:
 
 def calendar_token(user, new: bool = False) -> str:
     """The account's calendar token (a new one when `new`: the old address stops working).
-    Keeps its hash on the user; the caller commits when it changed."""
+    Keeps its hash on the user (the ORM object, loaded only then); the caller
+    commits when it changed."""
     if new or not user.calendar_salt:
+        user = User.of(user)
         user.calendar_salt = secrets.token_hex(16)
     token = _feed_token(user)
     digest = token_hash(token)
     if user.calendar_token != digest:
-        user.calendar_token = digest
+        User.of(user).calendar_token = digest
     return token

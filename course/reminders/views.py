@@ -80,7 +80,7 @@ def settings():
             shift = weekdays.parse_shift(request.form.get("shift"))
             days = weekdays.apply_changes(days, submitted, shift)
             weekdays.save_days(current_user.id, days)
-            current_user.timezone = form.timezone.data
+            User.of(current_user).timezone = form.timezone.data
             db.session.commit()
             message = _saved_message(days, shift)
             if _wants_json():
@@ -150,7 +150,7 @@ def resubscribe_by_link(token: str):
 def resubscribe():
     if not ActionForm().validate_on_submit():
         abort(400)
-    current_user.reminders_unsubscribed_at = None
+    User.of(current_user).reminders_unsubscribed_at = None
     db.session.commit()
     flash(_("You will get study reminders again."), "success")
     return redirect(url_for(".settings"))
@@ -161,7 +161,7 @@ def resubscribe():
 def unsubscribe_signed_in():
     if not ActionForm().validate_on_submit():
         abort(400)
-    current_user.reminders_unsubscribed_at = utcnow()
+    User.of(current_user).reminders_unsubscribed_at = utcnow()
     db.session.commit()
     flash(_("You will not get study reminder emails any more."), "success")
     return redirect(url_for(".settings"))
