@@ -263,13 +263,17 @@ class Tab:
     origin: str
     viewport: dict
     cdp: object
+    clean: bool = False  # reset since a test last had it
 
     def fresh(self):
-        """The tab (a new one if a test closed it or it crashed), as a new context's first page."""
+        """The tab (a new one if a test closed it), as a new context's first page."""
         if self.page.is_closed():
             self.page = self.page.context.new_page()
             self.cdp = self.page.context.new_cdp_session(self.page)
-        reset_tab(self)
+            self.clean = False
+        if not self.clean:
+            reset_tab(self)
+        self.clean = False
         return self.page
 
 
@@ -287,6 +291,7 @@ def reset_tab(tab: Tab) -> None:
     tab.cdp.send("Network.clearBrowserCache")
     if page.viewport_size != tab.viewport:
         page.set_viewport_size(tab.viewport)
+    tab.clean = True
 
 
 @pytest.fixture(scope="session")
@@ -306,7 +311,7 @@ def blank_page(_tab):
     afterwards, so nothing of this test runs on into the next."""
     page = _tab.fresh()
     yield page
-    if not _tab.page.is_closed():
+    if not page.is_closed():
         reset_tab(_tab)
 
 
