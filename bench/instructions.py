@@ -13,7 +13,8 @@ one process: each page is asked N times between two calls of
 `os.getloadavg()`, and callgrind (`--dump-before=getloadavg`) writes its
 counters at each call, so one dump holds exactly one page's requests. The
 pages are those of `bench/lesson_page.py`, plus /healthz for the signed-in
-learner and for a visitor. Needs valgrind (Debian package `valgrind`,
+learner and for a visitor, and the lesson once more as wrk asks it (the
+cookie set at sign-in sent again every time). Needs valgrind (Debian package `valgrind`,
 installed when run as root); under valgrind a run takes a few minutes.
 """
 from __future__ import annotations
@@ -43,6 +44,19 @@ def _count(label: str, client, path: str, out: Path) -> None:
     os.getloadavg()  # callgrind writes exactly these requests
 
 
+class _Replay:
+    """A client that sends the cookie set at sign-in on every request and keeps
+    none it is given, as wrk does in `bench/lesson_page.py`: any page that
+    sets a cookie would set it again on every request."""
+
+    def __init__(self, app, session_cookie: str):
+        self.client = app.test_client(use_cookies=False)
+        self.headers = {"Cookie": f"session={session_cookie}"}
+
+    def get(self, path: str):
+        return self.client.get(path, headers=self.headers)
+
+
 def _inside(out: Path) -> None:
     """Runs under valgrind: ask each page REQUESTS times."""
     from .lesson_page import EMAIL, pick_lesson
@@ -64,8 +78,10 @@ def _inside(out: Path) -> None:
         signed = learner.post("/en/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": form.group(1)})
         if signed.status_code != 302:
             raise RuntimeError("the bench learner could not sign in")
+        replay = _Replay(app, learner.get_cookie("session").value)
         for label, client, path in [
             ("lesson, signed in", learner, lesson),
+            ("lesson, sign-in's cookie again", replay, lesson),
             ("module page, signed in", learner, lesson.rsplit("/", 1)[0]),
             ("course home, signed in", learner, "/en/"),
             ("/healthz, signed in", learner, "/healthz"),
