@@ -3,7 +3,6 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import bindparam, select
 
 from ..extensions import db, login_manager
 from ..i18n import LANGUAGES
