@@ -100,3 +100,26 @@ def test_the_queue_page_in_every_language_and_without_an_lrs(app, client, auth, 
     assert "Send now" not in html
     for lang, title in (("it", "Dichiarazioni xAPI"), ("es", "Declaraciones xAPI"), ("pl", "Wpisy xAPI")):
         assert f"<h1>{title}</h1>" in client.get(f"/{lang}/admin/xapi/").get_data(as_text=True)
+
+
+def test_the_queue_pages_with_the_admin_pager_and_keeps_the_filter(app, client, auth, make_user, outbox, monkeypatch):
+    """The statements are paged as every admin table is (the shared macro), in
+    the admin area's layout, and the next page keeps the status filter."""
+    monkeypatch.setattr("course.xapi.views.PAGE_SIZE", 2)
+    make_user(email="learner@example.com")
+    make_user(email="admin@example.com", role="admin")
+    auth.login("learner@example.com")
+    complete(client, *LESSONS)
+    auth.logout()
+    assert len(outbox()) == 3
+    auth.login("admin@example.com")
+    html = client.get("/it/admin/xapi/?status=waiting").get_data(as_text=True)
+    assert '<nav class="admin-nav" aria-label="Amministrazione">' in html
+    assert '<nav class="pagination" aria-label="Pagine delle dichiarazioni">' in html
+    assert "Pagina 1 di 2" in html
+    assert html.count('<tr class="xapi-waiting">') == 2
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', html).group(1)
+    assert next_link == "/it/admin/xapi/?page=2&amp;status=waiting"
+    second = client.get("/it/admin/xapi/?page=2&status=waiting").get_data(as_text=True)
+    assert "Pagina 2 di 2" in second and 'rel="next"' not in second
+    assert second.count('<tr class="xapi-waiting">') == 1
