@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from course import create_app
@@ -266,13 +267,17 @@ class Tab:
     clean: bool = False  # reset since a test last had it
 
     def fresh(self):
-        """The tab (a new one if a test closed it), as a new context's first page."""
+        """The tab as a new context's first page; a new tab if a test closed this one, or if it
+        cannot be reset (its renderer crashed)."""
+        if not self.page.is_closed() and not self.clean:
+            try:
+                reset_tab(self)
+            except PlaywrightError:
+                self.page.close()
         if self.page.is_closed():
             self.page = self.page.context.new_page()
             self.cdp = self.page.context.new_cdp_session(self.page)
-            self.clean = False
-        if not self.clean:
-            reset_tab(self)
+            reset_tab(self)  # the context's cookies and the site's storage outlive the tab
         self.clean = False
         return self.page
 

@@ -50,3 +50,18 @@ def test_a_reset_tab_is_signed_out_with_nothing_stored(blank_page, _tab, live_se
     page.goto("/en/")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert page.evaluate(READ_STORAGE) == EMPTY
+
+
+def test_a_tab_a_test_closed_is_replaced_by_a_clean_one(blank_page, _tab, live_server):
+    sign_in(blank_page, live_server, live_server.make_user())
+    blank_page.evaluate("() => localStorage.setItem('left', 'by a test')")
+    blank_page.close()
+    _tab.clean = False  # (the test's own reset is skipped for a closed tab)
+
+    page = _tab.fresh()
+
+    assert page is not blank_page and not page.is_closed()
+    assert page.url == "about:blank" and page.context.cookies() == []
+    page.goto("/en/")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
+    assert page.evaluate(READ_STORAGE) == EMPTY
