@@ -4,8 +4,8 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as cfg
-from . import badinput, database, logs  # noqa: F401  (database: SQLite connection tuning)
-from .extensions import babel, csrf, db, login_manager, migrate
+from . import badinput, database, logs, migrations_cli  # noqa: F401  (database: SQLite connection tuning)
+from .extensions import babel, csrf, db, login_manager
 from .i18n import select_locale
 
 
@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     badinput.init_app(app)  # before any route is added: <int:...> is bounded
     logs.init_app(app)  # no secret token in request logs
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrations_cli.init_app(app)  # `flask db`: Flask-Migrate and Alembic load when it runs
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(

@@ -28,8 +28,10 @@ def migrate(url: str, revision: str = "head") -> None:
 
     from course import create_app
     from course.extensions import db
+    from course.migrations_cli import init_migrations
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migrate-" + "x" * 32, "TESTING": True})
+    init_migrations(app)
     with app.app_context():
         upgrade(revision=revision)
         db.engine.dispose()

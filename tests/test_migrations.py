@@ -108,3 +108,36 @@ def test_calendar_tokens_are_kept_hashed_and_old_addresses_still_work(empty_db, 
         from course.extensions import db
 
         db.engine.dispose()
+
+
+def test_flask_db_is_flask_migrates_group_loaded_when_used(empty_db):
+    """`flask db` hands over to Flask-Migrate's own group: its options, its
+    commands, its errors; the app binds Flask-Migrate only then."""
+    url, _engine = empty_db
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET})
+    assert "migrate" not in app.extensions
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Perform database migrations." in result.output
+    for text in ("-x, --x-arg TEXT", "-d, --directory TEXT", "upgrade", "downgrade", "check", "current"):
+        assert text in result.output
+    assert app.extensions["migrate"].directory.endswith("/migrations")
+    result = runner.invoke(args=["db", "no-such-command"])
+    assert result.exit_code == 2 and "No such command 'no-such-command'" in result.output
+
+
+def test_starting_the_app_does_not_import_alembic(tmp_path):
+    """Every gunicorn worker and `flask` command starts without Flask-Migrate
+    and Alembic (about 0.3 s of CPU); `flask db` loads them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import app, sys; print(sorted(m for m in ('alembic', 'flask_migrate') if m in sys.modules))"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'aula.db'}", "SECRET_KEY": TEST_SECRET}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
