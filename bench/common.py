@@ -315,8 +315,10 @@ class Workspace:
         from flask_migrate import upgrade
 
         from course.extensions import db
+        from course.migrations_cli import init_migrations
 
         app = self.create_app()
+        init_migrations(app)
         with app.app_context():
             upgrade()
             db.session.remove()
