@@ -317,6 +317,19 @@ def test_resetting_the_feed_address(app, client, learner):
     assert client.get("/en/reminders/calendar/nothing.ics").status_code == 404
 
 
+def test_a_new_secret_key_gives_the_feed_a_new_address_on_the_next_visit(app, client, learner):
+    """The feed token is derived from SECRET_KEY: after a key rotation the
+    reminders page stores the new token's hash (the signed-in account is
+    read-only; the page changes the account's ORM object) and shows it."""
+    old = feed_path(client.get("/en/reminders/").get_data(as_text=True))
+    app.config["SECRET_KEY_FALLBACKS"] = [app.config["SECRET_KEY"]]  # the session cookie stays valid
+    app.config["SECRET_KEY"] = "a-rotated-secret-key-" + "y" * 32
+    new = feed_path(client.get("/en/reminders/").get_data(as_text=True))
+    assert new != old
+    assert client.get(new).status_code == 200 and client.get(old).status_code == 404
+    assert feed_path(client.get("/en/reminders/").get_data(as_text=True)) == new
+
+
 # -- administrators ----------------------------------------------------------
 
 def test_admin_deliveries_page(app, client, make_user, auth):
