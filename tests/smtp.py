@@ -95,5 +95,7 @@ def server_context(tls_files) -> ssl.SSLContext:
 def authenticator(user="aula", password="s3cret p@ss"):
     def check(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login == user.encode() and auth_data.password == password.encode()
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd answers (235 or 535). Its default, handled=True, means the
+        # authenticator has answered itself, so a refusal would get no reply at all.
+        return AuthResult(success=ok, handled=False)
     return check
