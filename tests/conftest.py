@@ -12,11 +12,13 @@ from tests.databases import ON_POSTGRES, databases, migrate
 from tests.routing_cache import install as cache_url_builders
 from tests.sql_cache import install as share_compiled_sql
 from tests.template_cache import install as cache_compiled_templates
+from tests.yaml_cache import install as cache_parsed_yaml
 
 pytest_plugins = ["tests.smtp"]  # a real SMTP server for the tests that send email
 cache_url_builders()  # one compile of each URL builder per process, not per app (tests/routing_cache.py)
 cache_compiled_templates()  # one compile of each template per process, not per app (tests/template_cache.py)
 share_compiled_sql()  # one compile of each SQL statement per process on SQLite, not per engine (tests/sql_cache.py)
+cache_parsed_yaml()  # one parse of each content file's bytes per process, not per load (tests/yaml_cache.py)
 
 TEST_SECRET = "test-secret-key-" + "x" * 32
 #: A small course of the tests' own (two modules, a reflection, quizzes), for
