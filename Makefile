@@ -15,6 +15,12 @@ PG_NEEDS    := /usr/lib/postgresql/*/bin/initdb:postgresql runuser:util-linux
 BENCH_NEEDS := wrk:wrk sqlite3:sqlite3 /usr/bin/time:time $(PG_NEEDS)
 # The real clients of tests/clients (README "Real clients"): Java runs the Nu Html Checker.
 TEST_NEEDS  += java:default-jre-headless node:nodejs npm:npm spamassassin:spamassassin
+# Python keeps compiled modules (in __pycache__, which git ignores) for everything make runs, even
+# where the environment turns that off (PYTHONDONTWRITEBYTECODE=1, as some container images do):
+# otherwise every test process compiles the project again, every Ralph start compiles Ralph, and
+# pytest rewrites every test module on every run (about 6 s a run).
+unexport PYTHONDONTWRITEBYTECODE
+
 need = $(eval need_out := $(shell PYTHON=$(PYTHON) scripts/need.sh $(1)))$(if $(need_out),$(error $(need_out)))
 
 run: install translations db
@@ -87,8 +93,9 @@ validate: install
 	$(FLASK) course validate
 
 # Benchmarks (not tests): writes bench/RESULTS.md. Byte-compiles the venv
-# first, as pip does on install (uv and PYTHONDONTWRITEBYTECODE skip it), so
-# start-up is measured as a normal installation has it.
+# first, as pip does on install (an installation made before the
+# --compile-bytecode above, or by hand, may lack it), so start-up is measured
+# as a normal installation has it.
 bench: need-bench need-test install translations tools
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib course bench >/dev/null 2>&1 || true
 	$(BIN)/python -m bench
@@ -105,7 +112,7 @@ $(RALPH_VENV)/.installed:
 	@:$(if $(wildcard $(RALPH_VENV)/bin/python),,$(call need,$(VENV_NEEDS)))
 	test -x $(RALPH_VENV)/bin/python || $(PYTHON) -m venv $(RALPH_VENV)
 	$(RALPH_VENV)/bin/python -m pip install --quiet --upgrade uv || true
-	if [ -x $(RALPH_VENV)/bin/uv ]; then $(RALPH_VENV)/bin/uv pip install --quiet --python $(RALPH_VENV)/bin/python 'ralph-malph[cli,lrs]==5.1.0' 'requests==2.34.2'; \
+	if [ -x $(RALPH_VENV)/bin/uv ]; then $(RALPH_VENV)/bin/uv pip install --quiet --compile-bytecode --python $(RALPH_VENV)/bin/python 'ralph-malph[cli,lrs]==5.1.0' 'requests==2.34.2'; \
 	else $(RALPH_VENV)/bin/python -m pip install --quiet 'ralph-malph[cli,lrs]==5.1.0' 'requests==2.34.2'; fi
 	touch $@
 
