@@ -65,17 +65,22 @@ def fingerprint(root: Path) -> tuple:
 
 #: The last course loaded from each folder, with its fingerprint. Content is
 #: immutable, so apps created in one process (tests, reloads) share it while
-#: the files are unchanged.
+#: the files are unchanged. A server loads one folder; a process that loads
+#: many (the tests' copies of the course) keeps the most recently used few.
 _loaded: dict[Path, tuple[tuple, Content]] = {}
+_loaded_lock = threading.Lock()
+KEEP_FOLDERS = 4
 
 
 def _load(root: Path) -> tuple[Content, tuple]:
     stamp = fingerprint(root)
     cached = _loaded.get(root)
-    if cached and cached[0] == stamp:
-        return cached[1], stamp
-    content = load_content(root)
-    _loaded[root] = (stamp, content)
+    content = cached[1] if cached and cached[0] == stamp else load_content(root)
+    with _loaded_lock:
+        _loaded.pop(root, None)
+        _loaded[root] = (stamp, content)  # last in the dict: the most recently used
+        while len(_loaded) > KEEP_FOLDERS:
+            del _loaded[next(iter(_loaded))]
     return content, stamp
 
 

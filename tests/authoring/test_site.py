@@ -1,10 +1,12 @@
 """The course as the app serves it from a copy of the content: drafts,
 English fallback, sanitised Markdown, the authoring page and reloading."""
 import re
+import shutil
 import time
 
 import pytest
 
+from course.config import PROJECT_ROOT
 from course.learn import progress
 from tests.authoring.helpers import edit, line_of
 from tests.conftest import csrf_token_from, make_app
@@ -279,3 +281,23 @@ def test_a_quiz_missing_in_a_language_is_shown_in_english(site):
     page = s.client.get(lesson_url("pl", "external-customers", "john-lewis-partnership-case-study"))
     assert page.status_code == 200
     assert title in page.get_data(as_text=True)
+
+
+def test_apps_on_one_folder_share_its_course_and_a_process_keeps_the_last_few_folders(db_path, tmp_path):
+    from course import content_runtime
+    from tests.authoring.helpers import SHIPPED
+
+    first, again = make_app(db_path), make_app(db_path)
+    assert again.extensions["aula.content"] is first.extensions["aula.content"]  # loaded once
+    folders = []
+    for n in range(content_runtime.KEEP_FOLDERS + 1):
+        folder = tmp_path / f"copy{n}"
+        shutil.copytree(SHIPPED / "en", folder / "en")
+        make_app(db_path, CONTENT_DIR=str(folder))
+        folders.append(folder.resolve())
+    assert list(content_runtime._loaded) == folders[1:]  # the oldest dropped first
+    # The shipped course, the least recently used, was dropped too: loaded again, then kept.
+    reloaded = make_app(db_path)
+    assert reloaded.extensions["aula.content"] is not first.extensions["aula.content"]
+    assert make_app(db_path).extensions["aula.content"] is reloaded.extensions["aula.content"]
+    assert list(content_runtime._loaded)[-1] == (PROJECT_ROOT / "content").resolve()
