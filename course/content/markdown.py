@@ -2,12 +2,18 @@
 from functools import lru_cache
 
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
-    ["table", "strikethrough", "replacements", "smartquotes"]
-)
+
+@lru_cache(maxsize=1)
+def _markdown():
+    """The parser, made when the first text is rendered: a process that renders none (a `flask`
+    command, a worker before its first page) does not import markdown-it (about 50 ms)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+        ["table", "strikethrough", "replacements", "smartquotes"]
+    )
 
 ALLOWED_TAGS = {
     "p", "a", "strong", "em", "del", "code", "pre", "blockquote", "br", "hr",
@@ -32,7 +38,7 @@ def render(text: str | None) -> Markup:
     """Block Markdown (paragraphs, lists, headings) as sanitised HTML."""
     if not text:
         return Markup("")
-    return Markup(_clean(_md.render(text)))
+    return Markup(_clean(_markdown().render(text)))
 
 
 @lru_cache(maxsize=None)
@@ -40,4 +46,4 @@ def render_inline(text: str | None) -> Markup:
     """One line of Markdown (emphasis, links, code) as sanitised HTML."""
     if not text:
         return Markup("")
-    return Markup(_clean(_md.renderInline(text)))
+    return Markup(_clean(_markdown().renderInline(text)))

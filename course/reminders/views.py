@@ -17,7 +17,6 @@ from ..extensions import csrf, db
 from ..models import DeliveryStatus, ReminderDelivery, User, utcnow
 from ..paging import page_number, paginate
 from . import tokens, weekdays
-from .calendar import build_feed
 from .forms import WEEKDAYS, ActionForm, ScheduleForm, day_name
 from .scheduler import LAST_TICK, last_tick
 from .schedule import minute_of, time_of
@@ -188,6 +187,9 @@ def feed(token: str):
     user = db.session.scalar(select(User).where(User.calendar_token == tokens.token_hash(token)))
     if user is None or not user.active:
         abort(404)
+    # Imported on the first feed asked for: icalendar costs every other process's start-up about 60 ms.
+    from .calendar import build_feed
+
     days = weekdays.load_days(user.id)
     base = current_app.config["BASE_URL"]
     body = build_feed(
