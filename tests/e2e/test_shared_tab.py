@@ -1,7 +1,7 @@
 """The browser tab the tests share (tests/e2e/conftest.py) is reset between tests to what a
 new context's first page is: nothing one test leaves reaches the next."""
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Error as PlaywrightError, expect
 
 from .conftest import reset_tab, sign_in_as
 from .helpers import sign_in
@@ -61,6 +61,23 @@ def test_a_tab_a_test_closed_is_replaced_by_a_clean_one(blank_page, _tab, live_s
     page = _tab.fresh()
 
     assert page is not blank_page and not page.is_closed()
+    assert page.url == "about:blank" and page.context.cookies() == []
+    page.goto("/en/")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
+    assert page.evaluate(READ_STORAGE) == EMPTY
+
+
+def test_a_tab_whose_renderer_crashed_is_replaced_by_a_clean_one(blank_page, _tab, live_server):
+    sign_in(blank_page, live_server, live_server.make_user())
+    try:
+        blank_page.goto("chrome://crash")  # Chromium's own way to crash the tab's renderer
+    except PlaywrightError:
+        pass  # the navigation itself fails as the renderer dies
+    _tab.clean = False  # as after a test: `fresh` must reset the tab, which now fails
+
+    page = _tab.fresh()
+
+    assert page is not blank_page and blank_page.is_closed() and not page.is_closed()
     assert page.url == "about:blank" and page.context.cookies() == []
     page.goto("/en/")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
