@@ -92,10 +92,9 @@ db: install
 validate: install
 	$(FLASK) course validate
 
-# Benchmarks (not tests): writes bench/RESULTS.md. Byte-compiles the venv
-# first, as pip does on install (an installation made before the
-# --compile-bytecode above, or by hand, may lack it), so start-up is measured
-# as a normal installation has it.
+# Benchmarks (not tests): writes bench/RESULTS.md. Byte-compiles the venv, the
+# project and the benchmarks first, so that no benchmark's first process pays
+# for compiling them: start-up is measured as an installation that has run once.
 bench: need-bench need-test install translations tools
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib course bench >/dev/null 2>&1 || true
 	$(BIN)/python -m bench
