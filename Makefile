@@ -21,6 +21,12 @@ TEST_NEEDS  += java:default-jre-headless node:nodejs npm:npm spamassassin:spamas
 # pytest rewrites every test module on every run (about 6 s a run).
 unexport PYTHONDONTWRITEBYTECODE
 
+# The tests' temporary files (about 20,000 files and 1,700 SQLite databases a run, each database
+# synced to disk as it closes) are kept in memory, in /dev/shm, when it has a gigabyte free (a
+# container's is often 64 MB): else where TMPDIR says, or /tmp. `make test TEST_TMPDIR=DIR` chooses.
+TEST_TMPDIR ?= $(shell $(PYTHON) -c 'import shutil; print("/dev/shm" if shutil.disk_usage("/dev/shm").free >= 2**30 else "")' 2>/dev/null)
+TESTENV := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR))
+
 need = $(eval need_out := $(shell PYTHON=$(PYTHON) scripts/need.sh $(1)))$(if $(need_out),$(error $(need_out)))
 
 run: install translations db
@@ -30,13 +36,13 @@ run: install translations db
 # both cores too, each worker with its own server and Chromium; then, as one run with them
 # (AULA_TEST_RUN, see tests/results.py), the test marked `last`, which checks the pages they all visited.
 test: need-test install translations tools ralph
-	$(BIN)/pytest -m "not e2e and not audit" -n 2
-	export AULA_TEST_RUN=e2e-$$(date +%s%N); \
+	$(TESTENV) $(BIN)/pytest -m "not e2e and not audit" -n 2
+	export AULA_TEST_RUN=e2e-$$(date +%s%N) $(TESTENV); \
 	$(BIN)/pytest -m "e2e and not audit and not last" -n 2 && $(BIN)/pytest -m "e2e and last and not audit"
 
 # Lighthouse on the main pages, mobile and desktop (about 15 s a page): .ci/run runs it too.
 audit: need-test install translations tools
-	$(BIN)/pytest -m audit
+	$(TESTENV) $(BIN)/pytest -m audit
 
 # The npm clients (vnu-jar, ical.js, Lighthouse), pinned by tests/clients/node/package-lock.json,
 # installed into .tools/ and kept between runs.
@@ -55,7 +61,7 @@ need-test:
 
 # The same tests on PostgreSQL: a throw-away server (scripts/pg_cluster.py) for the run.
 test-postgres: need-test need-postgres install translations tools ralph
-	$(BIN)/python scripts/pg_cluster.py -- sh -c 'export AULA_TEST_RUN=pg-$$(date +%s%N); \
+	$(TESTENV) $(BIN)/python scripts/pg_cluster.py -- sh -c 'export AULA_TEST_RUN=pg-$$(date +%s%N); \
 	  $(BIN)/pytest -m "not e2e and not audit" -n 2 && \
 	  $(BIN)/pytest -m "e2e and not audit and not last" -n 2 && $(BIN)/pytest -m "e2e and last and not audit"'
 
@@ -64,7 +70,7 @@ need-postgres:
 
 # The quick tests alone (no browser), for development.
 test-quick: install translations ralph
-	$(BIN)/pytest -m "not e2e" -n 2
+	$(TESTENV) $(BIN)/pytest -m "not e2e" -n 2
 
 install: $(STAMP)
 

@@ -59,3 +59,18 @@ def test_make_test_stops_at_once_with_one_line_when_its_system_tools_are_missing
     assert len(lines) == 1, result.stderr
     packages = "chromium poppler-utils default-jre-headless nodejs npm spamassassin"
     assert f"missing system package(s): {packages}; install with: sudo apt-get install {packages}" in lines[0]
+
+
+def test_make_runs_the_tests_with_their_temporary_files_where_test_tmpdir_says():
+    # Not the settings of a make that runs these tests (make passes its command line on in MAKEFLAGS).
+    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+    def pytest_line(*variables):
+        result = subprocess.run(["make", "-n", "--no-print-directory", "test-quick", *variables],
+                                capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, check=True)
+        return result.stdout.splitlines()[-1]
+
+    assert pytest_line("TEST_TMPDIR=/srv/scratch") == 'TMPDIR=/srv/scratch .venv/bin/pytest -m "not e2e" -n 2'
+    assert pytest_line("TEST_TMPDIR=") == '.venv/bin/pytest -m "not e2e" -n 2'
+    room = Path("/dev/shm").is_dir() and shutil.disk_usage("/dev/shm").free >= 2**30
+    assert pytest_line() == ("TMPDIR=/dev/shm " if room else "") + '.venv/bin/pytest -m "not e2e" -n 2'
