@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 
 from course.config import PROJECT_ROOT
-from tests.conftest import PASSWORD, csrf_token_from as token
+from course.content_cli import course_cli
+from course.extensions import db
+from tests.conftest import PASSWORD, csrf_token_from as token, make_app
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-FLASK = str(Path(sys.executable).with_name("flask"))
 SECRET = "deployment-test-secret-" + "x" * 32
 
 
@@ -116,8 +117,11 @@ def lessons(app) -> list[str]:
                 for ref in module.published_lessons()]
 
 
-def test_two_app_servers_share_sign_in_writes_and_content_reloads(app, make_user, server_env):
+def test_two_app_servers_share_sign_in_writes_and_content_reloads(app, make_user, server_env, db_path):
     make_user(email="two@example.com")
+    # `flask course reload` on the servers' database and content folder; it runs in this process
+    # (tests/authoring runs the real `flask` command), the servers are the real processes here.
+    reloader = make_app(db_path, CONTENT_DIR=server_env["CONTENT_DIR"])
     first, second = Gunicorn(server_env), Gunicorn(server_env)
     try:
         browser = Browser()
@@ -129,9 +133,9 @@ def test_two_app_servers_share_sign_in_writes_and_content_reloads(app, make_user
         assert "Written on the first server" in page
         lesson = Path(server_env["CONTENT_DIR"]) / "en/complaints/tactics.yaml"
         lesson.write_text(lesson.read_text().replace("title: The TACTICS process", "title: TACTICS, reloaded"))
-        result = subprocess.run([FLASK, "--app", "app", "course", "reload"], env=server_env, cwd=PROJECT_ROOT,
-                                capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stderr
+        result = reloader.test_cli_runner().invoke(course_cli, ["reload"])
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("The content is valid. Every running server reloads it within 2 seconds")
         for server in (first, second):
             deadline = time.monotonic() + 60
             while "TACTICS, reloaded" not in browser.get(server.url + "/en/modules/complaints/tactics")[1]:
@@ -139,6 +143,8 @@ def test_two_app_servers_share_sign_in_writes_and_content_reloads(app, make_user
                 time.sleep(0.5)
     finally:
         errors = first.stop() + second.stop()
+        with reloader.app_context():
+            db.engine.dispose()
     assert "Traceback" not in errors
 
 

@@ -166,9 +166,10 @@ class HoldingRecorder(Recorder):
         return await super().handle_DATA(server, session, envelope)
 
 
-def test_a_scheduler_killed_mid_batch_loses_nothing_and_doubles_nothing(app, database_url, make_user):
+def test_a_scheduler_killed_mid_batch_loses_nothing_and_doubles_nothing(app, runner, database_url, make_user):
     """SIGKILL while the mail server holds the 11th email: after the lease, the 19 emails never handed over
-    are sent once; the 11th (the server may have it) is recorded failed, never sent twice."""
+    are sent once; the 11th (the server may have it) is recorded failed, never sent twice. The scheduler
+    killed is a real process; the one that recovers runs its tick in this process."""
     users = {f"k{n}@example.com": make_user(email=f"k{n}@example.com", timezone="Europe/Rome") for n in range(30)}
     handler = HoldingRecorder(accept=10)
     server = SMTPServer(handler).start()
@@ -182,10 +183,11 @@ def test_a_scheduler_killed_mid_batch_loses_nothing_and_doubles_nothing(app, dat
         proc.kill()
         proc.wait(timeout=30)
         assert len(handler.messages) == 10
-        result = subprocess.run(tick + ["2026-10-26T06:16:00Z"], env=env, cwd=PROJECT_ROOT, capture_output=True,
-                                text=True, timeout=180)
-        assert result.returncode == 0, result.stderr
-        assert "19 sent, 0 to retry, 1 failed" in result.stdout
+        app.config.update(SMTP_URL=f"smtp://127.0.0.1:{server.port}?timeout=5", REMINDER_BATCH_SIZE=100)
+        result = runner.invoke(args=["reminders", "tick", "--now", "2026-10-26T06:16:00Z"])
+        assert result.exit_code == 0, result.output
+        assert result.output == ("reminders: 2026-10-26T06:16:00+00:00: 0 queued, 19 sent, 0 to retry, 1 failed, "
+                                 "0 missed, 0 skipped\n")
     finally:
         server.stop()
     recipients = sorted(m["To"].addresses[0].addr_spec for m in handler.messages)
