@@ -1,11 +1,58 @@
-"""tests/yaml_cache.py (the suite's per-process cache of parsed content files) against the plain read."""
+"""tests/yaml_cache.py (the suite's per-process cache of parsed and checked content files) against
+the plain read and check."""
 from course.config import PROJECT_ROOT
-from course.content import loader, validate, yamlsource
-from tests.yaml_cache import _parsed, original_read_yaml, read_yaml
+from course.content import loader, models as m, validate, yamlsource
+from course.content.yamlsource import Source
+from tests.yaml_cache import (_parsed, _validated, original_read_yaml, original_validate_model, read_yaml,
+                              validate_model)
 
 
 def test_the_suite_uses_the_cache():
     assert loader.read_yaml is validate.read_yaml is yamlsource.read_yaml is read_yaml
+    assert loader.validate_model is validate.validate_model is validate_model
+
+
+def model_of(path):
+    if path.name == "course.yaml":
+        return m.CourseFile
+    if path.name == "module.yaml":
+        return m.Module
+    return m.Quiz if path.parent.name == "quizzes" else m.Lesson
+
+
+def test_every_shipped_file_checks_as_without_the_cache_and_later_loads_share_the_model():
+    files = sorted((PROJECT_ROOT / "content").rglob("*.yaml"))
+    for path in files:
+        model = model_of(path)
+        problems = []
+        cached = [validate_model(model, read_yaml(path, path.name, problems), problems) for _ in range(2)]
+        plain = original_validate_model(model, original_read_yaml(path, path.name, problems), problems)
+        assert problems == []
+        assert cached[0] == plain, path
+        assert cached[1] is cached[0], path  # the second load's model is the first one's
+        assert (model, path.read_bytes()) in _validated
+    assert {type(item) for item in _validated.values()} >= {m.CourseFile, m.Module, m.Lesson, m.Quiz}
+
+
+def test_a_check_with_a_problem_is_made_every_time_and_other_data_as_usual(tmp_path):
+    path = tmp_path / "lesson.yaml"
+    path.write_text("id: one\ntitle: First\nminutes: fifteen\n", encoding="utf-8")
+    for _ in range(2):
+        problems = []
+        assert validate_model(m.Lesson, read_yaml(path, "lesson.yaml", problems), problems) is None
+        assert "lesson.yaml:3: 'minutes' must be a whole number, not 'fifteen'" in [str(p) for p in problems]
+    assert path.read_bytes() in _parsed and (m.Lesson, path.read_bytes()) not in _validated
+    # Data that are not the cache's for their bytes (as a test may build by hand) are checked as usual,
+    # even beside the bytes of a file checked cleanly before.
+    shipped = PROJECT_ROOT / "content/en/complaints/tactics.yaml"
+    assert validate_model(m.Lesson, read_yaml(shipped, "tactics.yaml", []), []) is not None
+    data = {"id": "x", "title": "Not from the file"}
+    source = Source("built.yaml", data=data, lines={}, raw=shipped.read_bytes())
+    problems = []
+    validate_model(m.Lesson, source, problems)
+    plain_problems = []
+    original_validate_model(m.Lesson, source, plain_problems)
+    assert problems == plain_problems != []
 
 
 def test_every_shipped_file_reads_as_without_the_cache():

@@ -1,4 +1,5 @@
-"""Test-suite speed-up: a content file whose bytes were already parsed cleanly is not parsed again.
+"""Test-suite speed-up: a content file whose bytes were already parsed (and checked against their
+model) cleanly is not parsed (or checked) again.
 
 Loading a course parses its ~200 YAML files (about three quarters of the
 load's time). Many tests load a course more than once: the authoring tests
@@ -20,13 +21,24 @@ the cached ones are shared, as a Source's are between the validator's passes.
 tests/test_yaml_cache.py checks that every shipped file reads the same with
 and without it. If `read_yaml` (course/content/yamlsource.py) ever reads
 anything besides the file's bytes, this cache must key on it too.
+
+Checking a parsed file against its model (`validate_model`, pydantic, about a
+fifth of a load) is likewise a function of the data alone: the model made
+from the cached data of some bytes is kept per model and bytes, and handed
+back to every later load of the same bytes as that model. The content models
+are frozen pydantic models whose fields are tuples, so loads can share them,
+as apps already share a loaded course. A check that finds a problem is made
+the usual way every time.
 """
 from course.content import loader, validate, yamlsource
 from course.content.yamlsource import Source
 
 _original = yamlsource.read_yaml
+_original_validate = loader.validate_model
 #: file bytes -> (data, lines) of a read without problems
 _parsed: dict[bytes, tuple[object, dict]] = {}
+#: (model, file bytes) -> the model made from that file's cached data, without problems
+_validated: dict[tuple[type, bytes], object] = {}
 
 
 def read_yaml(path, display, problems):
@@ -45,11 +57,32 @@ def read_yaml(path, display, problems):
     return source
 
 
+def validate_model(model, source, problems):
+    known = _parsed.get(source.raw) if source.raw is not None else None
+    if known is None or source.data is not known[0]:  # not the cached data of these bytes
+        return _original_validate(model, source, problems)
+    key = (model, source.raw)
+    item = _validated.get(key)
+    if item is None:
+        before = len(problems)
+        item = _original_validate(model, source, problems)
+        if item is not None and len(problems) == before:
+            _validated[key] = item
+    return item
+
+
 def install() -> None:
     for module in (yamlsource, loader, validate):
         module.read_yaml = read_yaml
+    for module in (loader, validate):
+        module.validate_model = validate_model
 
 
 def original_read_yaml(path, display, problems):
     """The read without the cache."""
     return _original(path, display, problems)
+
+
+def original_validate_model(model, source, problems):
+    """The check without the cache."""
+    return _original_validate(model, source, problems)
