@@ -5,8 +5,6 @@ folder (e.g. course/activities/translations) has its own catalogue, extracted
 from that area's package; the core catalogue (course/translations) covers
 everything else. Flask-Babel merges them at run time.
 """
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -35,15 +33,23 @@ def catalogues() -> dict[Path, list[Path]]:
 
 
 def _pybabel(*args: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args],
-                            cwd=PROJECT, capture_output=True, text=True)
-    if result.returncode:
-        raise click.ClickException(f"pybabel {args[0]} failed:\n{result.stderr}")
+    """`pybabel ARGS`, Babel's own command line, run in this process (no interpreter start per
+    catalogue). Paths are absolute, so the working folder does not matter."""
+    from babel.messages.frontend import CommandLineInterface
+
+    try:
+        status = CommandLineInterface().run(["pybabel", "--quiet", *args])
+    except SystemExit as exc:  # a usage error: optparse has printed it
+        status = exc.code
+    except Exception as exc:  # noqa: BLE001 - a source or catalogue Babel cannot read
+        raise click.ClickException(f"pybabel {args[0]} failed: {exc}") from exc
+    if status:
+        raise click.ClickException(f"pybabel {args[0]} failed (status {status}); see the messages above")
 
 
 def extract(folder: Path, sources: list[Path], pot: Path) -> None:
-    _pybabel("extract", "-F", "pyproject.toml", "-k", "_l", "--no-location", "--sort-output",
-             "--omit-header", "-o", str(pot), *[str(s.relative_to(PROJECT)) for s in sources])
+    _pybabel("extract", "-F", str(PROJECT / "pyproject.toml"), "-k", "_l", "--no-location", "--sort-output",
+             "--omit-header", "-o", str(pot), *[str(s) for s in sources])
 
 
 @translate_cli.command("update")

@@ -1,13 +1,17 @@
 """Languages in the URL, the switcher, and complete catalogues."""
 import re
+import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
+import click
 import pytest
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from course.i18n import LANGUAGES
-from course.i18n_cli import TARGET_LANGUAGES, catalogues, extract
+from course.i18n_cli import PACKAGE, PROJECT, TARGET_LANGUAGES, _pybabel, catalogues, extract
 
 LESSON = "/{lang}/modules/external-customers/customer-vs-consumer"
 
@@ -107,3 +111,44 @@ def test_a_string_reads_the_same_in_every_catalogue():
                     assert seen[key][0] == text, f"{lang}: {key!r} is {seen[key][0]!r} in {seen[key][1]} but {text!r} in {folder}"
                 else:
                     seen[key] = (text, folder)
+
+
+def test_extracting_in_process_gives_what_the_pybabel_command_gives(tmp_path):
+    """`flask translate` runs Babel's command line in its own process: the same template as `pybabel`
+    run in the project's folder (the core catalogue: single modules and whole folders as sources)."""
+    folder = PACKAGE / "translations"
+    extract(folder, catalogues()[folder], tmp_path / "in-process.pot")
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "pyproject.toml", "-k", "_l",
+                    "--no-location", "--sort-output", "--omit-header", "-o", str(tmp_path / "command.pot"),
+                    *[str(source.relative_to(PROJECT)) for source in catalogues()[folder]]],
+                   cwd=PROJECT, check=True, capture_output=True)
+    made = (tmp_path / "in-process.pot").read_bytes()
+    assert made == (tmp_path / "command.pot").read_bytes()
+    assert made.count(b"\nmsgid ") > 50
+
+
+def test_update_adds_a_new_string_untranslated_and_keeps_every_translation(tmp_path):
+    source = PACKAGE / "xapi" / "translations"
+    shutil.copytree(source, tmp_path / "translations")
+    po = tmp_path / "translations" / "it" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    before = {message.id: message.string for message in catalog if message.id}
+    new = sorted(key for key in before if isinstance(key, str))[0]
+    del catalog[new]  # as if the string had just been added to the code
+    with po.open("wb") as fh:
+        write_po(fh, catalog)
+    extract(source, catalogues()[source], tmp_path / "messages.pot")
+    _pybabel("update", "-i", str(tmp_path / "messages.pot"), "-d", str(tmp_path / "translations"), "-l", "it",
+             "--no-fuzzy-matching", "--ignore-obsolete")
+    after = {message.id: message.string for message in _entries(po)}
+    assert after == {**before, new: ""}
+
+
+def test_a_pybabel_failure_is_one_clear_error(tmp_path):
+    with pytest.raises(click.ClickException) as missing:
+        _pybabel("update", "-i", str(tmp_path / "messages.pot"), "-d", str(tmp_path), "-l", "it")
+    assert missing.value.message == f"pybabel update failed: [Errno 2] No such file or directory: '{tmp_path}/messages.pot'"
+    with pytest.raises(click.ClickException) as usage:
+        _pybabel("extract", "--no-such-option")
+    assert usage.value.message == "pybabel extract failed (status 2); see the messages above"
